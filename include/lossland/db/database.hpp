@@ -1,0 +1,80 @@
+#pragma once
+/// \file
+/// The landscape database (DESIGN section 3): one landscape per HDF5 file, self-contained
+/// (model, data, points). HDF5 types never appear here; the implementation is src/db/.
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "lossland/model/dataset.hpp"
+#include "lossland/model/mlp_loss.hpp"
+
+namespace lossland::db {
+
+/// Current value of the root attribute format_version.
+inline constexpr int kFormatVersion = 1;
+
+/// Thrown for a file that cannot be used as a lossland database: missing, not HDF5, truncated
+/// or corrupt, of another format, or of another model. The message names the file and the
+/// problem and says what to do.
+class DatabaseError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A stationary point as stored: energy, coordinates in the canonical layout, RMS gradient and
+/// the ascending Hessian spectrum (P values).
+struct StoredPoint {
+  double energy = 0.0;
+  Eigen::VectorXd coords;
+  double grad_rms = 0.0;
+  Eigen::VectorXd eigenvalues;
+};
+
+/// A transition state: a stored point plus the rows (0-based) of the two minima it joins.
+/// min1 == min2 marks a degenerate rearrangement.
+struct StoredTransitionState : StoredPoint {
+  std::int64_t min1 = -1;
+  std::int64_t min2 = -1;
+};
+
+/// Everything one file holds. Extra columns (analyses) are kept by name, each with one row per
+/// point in the same order as the points; a column may be 1-D (cols() == 1) or 2-D.
+struct Landscape {
+  ModelSpec model;
+  Dataset dataset;
+  std::string created_by;  ///< program version that created the file
+  std::vector<StoredPoint> minima;
+  std::vector<StoredTransitionState> transition_states;
+  std::map<std::string, Eigen::MatrixXd> minima_columns;
+  std::map<std::string, Eigen::MatrixXd> ts_columns;
+  /// Free-form root attributes beyond the fixed ones (e.g. run statistics), kept verbatim.
+  std::map<std::string, std::string> notes;
+
+  int num_params() const { return model.num_params(); }
+};
+
+/// Reads a database. Throws DatabaseError for a missing file, a file that is not HDF5, a
+/// truncated or corrupt one, a format other than "lossland", a newer format_version, or
+/// datasets whose shapes disagree with the model.
+Landscape read(const std::string& path);
+
+/// Writes the whole landscape crash-safely: to PATH.tmp in the same directory, flushed and
+/// fsync'd, then renamed over PATH, so a kill at any moment leaves either the old or the new
+/// complete file. Throws DatabaseError if the directory is not writable.
+void write(const std::string& path, const Landscape& landscape);
+
+/// True if PATH exists (it may still be unreadable).
+bool exists(const std::string& path);
+
+/// Throws DatabaseError naming the first attribute that differs (layers, activation, lambda,
+/// regularize, dataset name, dataset contents) between the file's model and a requested run.
+/// `path` is used in the message only.
+void check_compatible(const std::string& path, const Landscape& file, const ModelSpec& model,
+                      const Dataset& dataset);
+
+}  // namespace lossland::db
