@@ -1,0 +1,45 @@
+#pragma once
+/// \file
+/// Symmetry-aware lookup over the points of a Landscape: decides whether a new stationary point
+/// is one already stored (DESIGN section 1: same energy and same coordinates after the best
+/// alignment over the network's symmetries) and adds it in canonical form if not.
+
+#include <Eigen/Core>
+#include <map>
+
+#include "lossland/db/database.hpp"
+#include "lossland/model/symmetry.hpp"
+
+namespace lossland::db {
+
+struct Lookup {
+  std::int64_t index = -1;  ///< row of the matching or newly added point
+  bool added = false;       ///< true if the point was new
+};
+
+/// Wraps a Landscape (not owned) with an energy-sorted index of its minima and transition
+/// states. Not thread-safe: one thread adds, as basin-hopping's merge step does.
+class LandscapeIndex {
+ public:
+  LandscapeIndex(Landscape& landscape, SamePoint same = {});
+
+  /// Row of a stored minimum equal to (energy, coords) up to symmetry, or -1.
+  std::int64_t find_minimum(double energy, const Eigen::VectorXd& coords) const;
+  /// Finds, or stores `p` (coordinates replaced by their canonical form). Extra analysis
+  /// columns grow by a row of NaN for a new point, so they stay aligned with the points.
+  Lookup add_minimum(StoredPoint p);
+
+  std::int64_t find_transition_state(double energy, const Eigen::VectorXd& coords) const;
+  Lookup add_transition_state(StoredTransitionState t);
+
+  const Landscape& landscape() const { return landscape_; }
+  const SamePoint& same() const { return same_; }
+
+ private:
+  Landscape& landscape_;
+  SamePoint same_;
+  std::multimap<double, std::int64_t> minima_by_energy_;
+  std::multimap<double, std::int64_t> ts_by_energy_;
+};
+
+}  // namespace lossland::db

@@ -1,0 +1,104 @@
+#pragma once
+/// \file
+/// Basin-hopping global optimisation (Li & Scheraga 1987; Wales & Doye 1997; papers/004 Sec. III):
+/// random perturbation of the current minimum, quench, Metropolis acceptance at temperature T,
+/// adaptive step size; several walkers advanced in lock-step rounds, so that a run is
+/// reproducible for a seed whatever the number of threads.
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "lossland/db/landscape_index.hpp"
+#include "lossland/model/loss.hpp"
+#include "lossland/optimize/minimizer.hpp"
+#include "lossland/optimize/stationary.hpp"
+
+namespace lossland {
+
+struct BasinHoppingOptions {
+  /// Independent Markov chains. Results depend on walkers and seed, not on threads. [1, 4096]
+  int walkers = 4;
+  /// Worker threads; 0 means all cores. [0, 1024]
+  int threads = 0;
+  /// Stop after this many quenches in total (all walkers). [1, 1e12]
+  std::int64_t max_steps = 200000;
+  /// Stop after this many consecutive quenches (all walkers) found no new minimum; 0 disables.
+  /// The default found every XOR minimum for N_h <= 6 in the tests and survey runs. [0, 1e12]
+  std::int64_t max_steps_without_new = 3000;
+  /// Metropolis temperature in loss units. (0, inf). Minima of the XOR losses differ by
+  /// 1e-6..0.7, so T = 0.1 accepts most moves between fitting minima but rarely a climb to
+  /// the all-zero minimum at ln 2.
+  double temperature = 0.1;
+  /// Initial maximum displacement per coordinate (uniform in [-s, s], as GMIN). (0, inf)
+  double step_size = 0.6;
+  /// Adaptive step: every `adapt_interval` steps of a walker, multiply the step by
+  /// `adapt_factor` if its acceptance ratio is below `target_acceptance`, divide otherwise.
+  double target_acceptance = 0.5;  ///< (0, 1)
+  int adapt_interval = 10;         ///< [1, 1e6]; 0 disables adaptation
+  double adapt_factor = 0.9;       ///< (0, 1)
+  double min_step_size = 0.05;     ///< (0, step_size]
+  double max_step_size = 5.0;      ///< [step_size, inf)
+  /// Walkers start from weights drawn from N(0, init_scale^2). (0, inf)
+  double init_scale = 1.0;
+  /// A walker that has gone this many of its own steps without a new minimum restarts from a
+  /// fresh random point (keeps walkers from circling one funnel); 0 disables. [0, 1e12]
+  std::int64_t restart_after = 300;
+  /// Seed of every random stream (walker w uses seed, w). Any 64-bit value.
+  std::uint64_t seed = 1;
+  /// Zero-eigenvalue cutoff for classifying quenched points (papers/004: 1e-9). (0, 1e-3]
+  double eigen_cutoff = kDefaultEigenCutoff;
+  MinimizerOptions minimizer;
+
+  /// Throws std::invalid_argument naming the field and its range.
+  void validate() const;
+};
+
+/// Counters of one run, reported to the progress callback and at the end.
+struct BasinHoppingStats {
+  std::int64_t steps = 0;              ///< quenches done in this run
+  std::int64_t accepted = 0;           ///< Metropolis acceptances
+  std::int64_t new_minima = 0;         ///< minima added to the landscape by this run
+  std::int64_t steps_since_new = 0;    ///< quenches since the last new minimum
+  std::int64_t failed_quenches = 0;    ///< minimiser did not converge (a status, not a crash)
+  std::int64_t non_morse = 0;          ///< converged points with an eigenvalue in [-cutoff, cutoff]
+  std::int64_t saddles = 0;            ///< converged points of index >= 1 (escapes exhausted)
+  double lowest_energy = 0.0;          ///< lowest minimum in the landscape
+  double seconds = 0.0;
+};
+
+enum class BasinHoppingStatus { MaxSteps, NoNewMinima, Stopped };
+std::string to_string(BasinHoppingStatus s);
+
+struct BasinHoppingResult {
+  BasinHoppingStatus status = BasinHoppingStatus::MaxSteps;
+  std::string message;
+  BasinHoppingStats stats;
+};
+
+/// Called after every round from the calling thread; return false to stop the run (a signal
+/// handler or a time limit). The landscape may be saved from here.
+using BasinHoppingCallback = std::function<bool(const BasinHoppingStats&)>;
+
+/// Runs basin-hopping on `loss`, adding every distinct minimum (up to symmetry) to `index`.
+/// Minima already in the landscape are kept; walkers of a resumed run start from them. The
+/// all-zero point, stationary for every network loss, is checked first and stored when it is a
+/// minimum.
+BasinHoppingResult basin_hopping(const Loss& loss, db::LandscapeIndex& index,
+                                 const BasinHoppingOptions& options,
+                                 const BasinHoppingCallback& callback = {});
+
+/// One quench classified: what basin-hopping (and brute-force multistart) does per start point.
+struct Quench {
+  MinimizerResult result;
+  Classification classification;
+  bool is_minimum(double rms_tolerance) const {
+    return result.converged() && result.grad_rms <= rms_tolerance &&
+           classification.kind == PointKind::Minimum;
+  }
+};
+Quench quench(const Loss& loss, const Eigen::VectorXd& x0, const MinimizerOptions& minimizer,
+              double eigen_cutoff);
+
+}  // namespace lossland

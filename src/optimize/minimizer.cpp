@@ -1,0 +1,232 @@
+#include "lossland/optimize/minimizer.hpp"
+
+#include <Eigen/Eigenvalues>
+#include <LBFGS.h>
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+namespace lossland {
+
+namespace {
+
+void require(bool ok, const char* field, const std::string& range) {
+  if (!ok) throw std::invalid_argument(std::string("MinimizerOptions.") + field + ": must be " + range);
+}
+
+/// Adapter from an LbfgsProblem to the functor LBFGS++ expects. It remembers the lowest point
+/// it has seen, because LBFGS++ throws (and loses its iterate) when a line search stalls.
+class LbfgsFunctor {
+ public:
+  explicit LbfgsFunctor(LbfgsProblem& problem) : problem_(problem) {}
+  double operator()(const Eigen::VectorXd& x, Eigen::VectorXd& grad) {
+    ++evaluations;
+    const double f = problem_.value_gradient(x, grad);
+    if (!std::isfinite(f) || !grad.allFinite()) {
+      non_finite = true;
+      grad.setZero();
+      return std::numeric_limits<double>::infinity();
+    }
+    if (f < best_f || (f == best_f && rms(grad) < best_rms)) {
+      best_f = f;
+      best_rms = rms(grad);
+      best_x = x;
+    }
+    return f;
+  }
+  int evaluations = 0;
+  bool non_finite = false;
+  double best_f = std::numeric_limits<double>::infinity();
+  double best_rms = std::numeric_limits<double>::infinity();
+  Eigen::VectorXd best_x;
+
+ private:
+  LbfgsProblem& problem_;
+};
+
+class LossProblem final : public LbfgsProblem {
+ public:
+  explicit LossProblem(const Loss& loss) : loss_(loss) {}
+  int dim() const override { return loss_.dim(); }
+  double value_gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g) override {
+    return loss_.energy_gradient(x, g);
+  }
+
+ private:
+  const Loss& loss_;
+};
+
+/// Newton iterations with the exact Hessian. Uses |eigenvalue| (saddle-free Newton), so a step
+/// never climbs a negative mode; a step is accepted when it lowers the energy or, once the
+/// energy changes fall below round-off, the gradient.
+void newton_polish(const Loss& loss, const MinimizerOptions& opt, MinimizerResult& r) {
+  Eigen::VectorXd g, g_trial, x_trial;
+  Eigen::MatrixXd h;
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig;
+  double e = loss.energy_gradient_hessian(r.x, g, h);
+  ++r.function_evaluations;
+  for (int it = 0; it < opt.max_newton_iterations; ++it) {
+    if (rms(g) <= opt.rms_tolerance) break;
+    eig.compute(h);
+    const Eigen::VectorXd& lam = eig.eigenvalues();
+    const Eigen::MatrixXd& U = eig.eigenvectors();
+    Eigen::VectorXd gt = U.transpose() * g;
+    const double floor = 1e-14 * std::max(1.0, lam.cwiseAbs().maxCoeff());
+    for (Eigen::Index i = 0; i < gt.size(); ++i) gt[i] /= std::max(std::abs(lam[i]), floor);
+    Eigen::VectorXd step = -(U * gt);
+    const double norm = step.norm();
+    if (norm > opt.max_newton_step) step *= opt.max_newton_step / norm;
+    bool accepted = false;
+    for (int halving = 0; halving < 30 && !accepted; ++halving) {
+      x_trial = r.x + step;
+      const double e_trial = loss.energy_gradient(x_trial, g_trial);
+      ++r.function_evaluations;
+      if (std::isfinite(e_trial) &&
+          (e_trial < e || (e_trial <= e + 1e-15 * std::abs(e) && rms(g_trial) < rms(g)))) {
+        accepted = true;
+      } else {
+        step *= 0.5;
+      }
+    }
+    ++r.newton_iterations;
+    if (!accepted) break;  // round-off floor reached
+    r.x = x_trial;
+    e = loss.energy_gradient_hessian(r.x, g, h);
+    ++r.function_evaluations;
+  }
+  r.energy = e;
+  r.grad_rms = rms(g);
+}
+
+}  // namespace
+
+std::string to_string(MinimizerStatus s) {
+  switch (s) {
+    case MinimizerStatus::Converged: return "converged";
+    case MinimizerStatus::MaxIterations: return "max-iterations";
+    case MinimizerStatus::LineSearchFailed: return "line-search-failed";
+    case MinimizerStatus::NonFinite: return "non-finite";
+  }
+  return "unknown";
+}
+
+void MinimizerOptions::validate() const {
+  require(rms_tolerance > 0 && rms_tolerance <= 1e-3, "rms_tolerance", "in (0, 1e-3]");
+  require(lbfgs_rms_tolerance >= rms_tolerance && lbfgs_rms_tolerance <= 1, "lbfgs_rms_tolerance",
+          "in [rms_tolerance, 1]");
+  require(lbfgs_memory >= 1 && lbfgs_memory <= 100, "lbfgs_memory", "in [1, 100]");
+  require(max_lbfgs_iterations >= 1 && max_lbfgs_iterations <= 10000000, "max_lbfgs_iterations",
+          "in [1, 1e7]");
+  require(max_newton_iterations >= 0 && max_newton_iterations <= 1000, "max_newton_iterations",
+          "in [0, 1000]");
+  require(max_newton_step > 0 && std::isfinite(max_newton_step), "max_newton_step", "> 0");
+  require(saddle_escape_cutoff > 0 && saddle_escape_cutoff < 1, "saddle_escape_cutoff",
+          "in (0, 1)");
+  require(saddle_escape_step > 0 && saddle_escape_step <= 10, "saddle_escape_step", "in (0, 10]");
+  require(max_saddle_escapes >= 0 && max_saddle_escapes <= 100, "max_saddle_escapes",
+          "in [0, 100]");
+}
+
+MinimizerResult lbfgs_minimize(LbfgsProblem& problem, const Eigen::VectorXd& x0, double rms_tol,
+                               int max_iterations, int memory) {
+  const int n = problem.dim();
+  if (x0.size() != n) throw std::invalid_argument("lbfgs_minimize: x0 has the wrong size");
+  MinimizerResult r;
+  LBFGSpp::LBFGSParam<double> param;
+  param.m = memory;
+  param.epsilon = rms_tol * std::sqrt(static_cast<double>(std::max(n, 1)));
+  param.epsilon_rel = 0.0;  // the default 1e-5 * |x| is far too loose for large weights
+  param.max_iterations = max_iterations;
+  param.linesearch = LBFGSpp::LBFGS_LINESEARCH_BACKTRACKING_STRONG_WOLFE;
+  param.max_linesearch = 64;
+  LBFGSpp::LBFGSSolver<double, LBFGSpp::LineSearchNocedalWright> solver(param);
+  LbfgsFunctor f(problem);
+  Eigen::VectorXd x = x0;
+  double fx = 0.0;
+  r.status = MinimizerStatus::MaxIterations;
+  try {
+    r.lbfgs_iterations = solver.minimize(f, x, fx);
+    r.x = x;
+    r.energy = fx;
+  } catch (const std::exception& ex) {
+    r.status = MinimizerStatus::LineSearchFailed;
+    r.message = ex.what();
+    r.x = f.best_x.size() == n ? f.best_x : x0;
+  }
+  r.function_evaluations = f.evaluations;
+  Eigen::VectorXd g;
+  r.energy = problem.value_gradient(r.x, g);
+  r.grad_rms = rms(g);
+  if (f.non_finite || !std::isfinite(r.energy)) {
+    r.status = MinimizerStatus::NonFinite;
+    r.message = "the energy or gradient became non-finite";
+  } else if (r.grad_rms <= rms_tol) {
+    r.status = MinimizerStatus::Converged;
+    r.message.clear();
+  } else if (r.status == MinimizerStatus::MaxIterations) {
+    r.message = "L-BFGS reached max iterations";
+  }
+  return r;
+}
+
+MinimizerResult minimize(const Loss& loss, const Eigen::VectorXd& x0,
+                         const MinimizerOptions& options) {
+  options.validate();
+  if (x0.size() != loss.dim())
+    throw std::invalid_argument("minimize: x0 has " + std::to_string(x0.size()) +
+                                " entries, the loss has " + std::to_string(loss.dim()));
+  LossProblem problem(loss);
+  MinimizerResult total;
+  Eigen::VectorXd start = x0;
+  for (int escape = 0;; ++escape) {
+    MinimizerResult r = lbfgs_minimize(problem, start, options.lbfgs_rms_tolerance,
+                                       options.max_lbfgs_iterations, options.lbfgs_memory);
+    total.lbfgs_iterations += r.lbfgs_iterations;
+    total.function_evaluations += r.function_evaluations;
+    if (r.status == MinimizerStatus::NonFinite) {
+      total.status = r.status;
+      total.message = r.message;
+      total.x = r.x;
+      total.energy = r.energy;
+      total.grad_rms = r.grad_rms;
+      return total;
+    }
+    if (options.max_newton_iterations > 0) newton_polish(loss, options, r);
+    total.newton_iterations += r.newton_iterations;
+    total.function_evaluations += r.function_evaluations;
+    total.x = r.x;
+    total.energy = r.energy;
+    total.grad_rms = r.grad_rms;
+    total.saddle_escapes = escape;
+    if (!std::isfinite(r.energy)) {
+      total.status = MinimizerStatus::NonFinite;
+      total.message = "the energy became non-finite";
+      return total;
+    }
+    if (r.grad_rms > options.rms_tolerance) {
+      total.status = (r.status == MinimizerStatus::LineSearchFailed ||
+                      r.newton_iterations < options.max_newton_iterations)
+                         ? MinimizerStatus::LineSearchFailed
+                         : MinimizerStatus::MaxIterations;
+      total.message = "RMS gradient " + std::to_string(r.grad_rms) + " above tolerance";
+      return total;
+    }
+    // Converged: make sure it is not a saddle (a quench must end in a minimum).
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(loss.hessian(r.x));
+    const double lowest = eig.eigenvalues()[0];
+    if (lowest >= -options.saddle_escape_cutoff || escape >= options.max_saddle_escapes) {
+      total.status = MinimizerStatus::Converged;
+      total.message = lowest < -options.saddle_escape_cutoff
+                          ? "converged to a saddle; escapes exhausted"
+                          : "";
+      return total;
+    }
+    const Eigen::VectorXd v = eig.eigenvectors().col(0) * options.saddle_escape_step;
+    const double ep = loss.energy(r.x + v), em = loss.energy(r.x - v);
+    start = ep <= em ? Eigen::VectorXd(r.x + v) : Eigen::VectorXd(r.x - v);
+  }
+}
+
+}  // namespace lossland

@@ -1,0 +1,266 @@
+#include "lossland/search/hef.hpp"
+
+#include <Eigen/Eigenvalues>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <limits>
+#include <stdexcept>
+#include <vector>
+#include <cstdlib>
+
+namespace lossland {
+
+namespace {
+
+void require(bool ok, const char* field, const std::string& range) {
+  if (!ok) throw std::invalid_argument(std::string("HefOptions.") + field + ": must be " + range);
+}
+
+/// Eigenvector-following step length along a mode with gradient component F and curvature e
+/// (Munro & Wales Eq. 6): 2F / (|e| (1 + sqrt(1 + 4 F^2 / e^2))), which has the sign of F (uphill)
+/// and tends to F/|e| (the Newton step up a negative mode) for small F. Requires e != 0.
+double ef_step(double F, double e) {
+  const double r = F / e;
+  return 2 * F / (std::abs(e) * (1 + std::sqrt(1 + 4 * r * r)));
+}
+
+/// L-BFGS two-loop recursion (Nocedal & Wright Alg. 7.4): returns -H g with H0 = gamma I.
+Eigen::VectorXd lbfgs_direction(const std::deque<Eigen::VectorXd>& S,
+                                const std::deque<Eigen::VectorXd>& Y, const Eigen::VectorXd& g,
+                                double gamma) {
+  const int m = int(S.size());
+  std::vector<double> alpha(m), rho(m);
+  Eigen::VectorXd q = g;
+  for (int j = m - 1; j >= 0; --j) {
+    rho[j] = 1.0 / Y[j].dot(S[j]);
+    alpha[j] = rho[j] * S[j].dot(q);
+    q -= alpha[j] * Y[j];
+  }
+  q *= gamma;
+  for (int j = 0; j < m; ++j) q += S[j] * (alpha[j] - rho[j] * Y[j].dot(q));
+  return -q;
+}
+
+/// Up to opt.tangent_steps L-BFGS steps minimising E over x + span(v)^perp (gradient projected
+/// orthogonal to the unit vector v); each step is capped at `max_step` and halved until E does
+/// not rise. `gamma` is the initial inverse-curvature guess. Updates x and E.
+void tangent_minimise(const Loss& loss, const Eigen::VectorXd& v, const HefOptions& opt,
+                      double max_step, double gamma, Eigen::VectorXd& x, double& E, HefResult& r) {
+  auto project = [&](const Eigen::VectorXd& u) -> Eigen::VectorXd { return u - u.dot(v) * v; };
+  Eigen::VectorXd g, g_new, x_new;
+  E = loss.energy_gradient(x, g);
+  ++r.function_evaluations;
+  Eigen::VectorXd gp = project(g);
+  std::deque<Eigen::VectorXd> S, Y;
+  for (int step = 0; step < opt.tangent_steps && rms(gp) > opt.rms_tolerance; ++step) {
+    Eigen::VectorXd d = project(lbfgs_direction(S, Y, gp, gamma));
+    if (d.dot(gp) >= 0) {
+      S.clear();
+      Y.clear();
+      d = -gamma * gp;
+    }
+    if (d.norm() > max_step) d *= max_step / d.norm();
+    double E_new = std::numeric_limits<double>::infinity();
+    for (int halving = 0; halving < 20; ++halving) {
+      x_new = x + d;
+      E_new = loss.energy_gradient(x_new, g_new);
+      ++r.function_evaluations;
+      if (E_new <= E) break;
+      d *= 0.5;
+      S.clear();
+      Y.clear();
+    }
+    if (!(E_new <= E)) return;  // no descent left at round-off
+    const Eigen::VectorXd gp_new = project(g_new), y = gp_new - gp;
+    const double sy = d.dot(y);
+    if (sy > 1e-12 * d.norm() * y.norm()) {
+      S.push_back(d);
+      Y.push_back(y);
+      if (int(S.size()) > opt.lbfgs_memory) {
+        S.pop_front();
+        Y.pop_front();
+      }
+      gamma = sy / y.squaredNorm();
+    }
+    x = x_new;
+    E = E_new;
+    gp = gp_new;
+    ++r.tangent_iterations;
+  }
+}
+
+}  // namespace
+
+std::string to_string(HefStatus s) {
+  switch (s) {
+    case HefStatus::Converged: return "converged";
+    case HefStatus::MaxIterations: return "max-iterations";
+    case HefStatus::LostMode: return "lost-mode";
+    case HefStatus::NonFinite: return "non-finite";
+  }
+  return "unknown";
+}
+
+void HefOptions::validate() const {
+  require(rms_tolerance > 0 && rms_tolerance <= 1e-3, "rms_tolerance", "in (0, 1e-3]");
+  require(eigen_cutoff > 0 && eigen_cutoff < 1, "eigen_cutoff", "in (0, 1)");
+  require(max_iterations >= 1 && max_iterations <= 1000000, "max_iterations", "in [1, 1e6]");
+  require(min_trust_radius > 0 && min_trust_radius <= max_trust_radius, "min_trust_radius",
+          "in (0, max_trust_radius]");
+  require(max_trust_radius >= min_trust_radius && std::isfinite(max_trust_radius),
+          "max_trust_radius", "finite and >= min_trust_radius");
+  require(trust_radius >= min_trust_radius && trust_radius <= max_trust_radius, "trust_radius",
+          "in [min_trust_radius, max_trust_radius]");
+  require(tangent_steps >= 0 && tangent_steps <= 1000, "tangent_steps", "in [0, 1000]");
+  require(lbfgs_memory >= 1 && lbfgs_memory <= 100, "lbfgs_memory", "in [1, 100]");
+  require(max_positive_iterations >= 1 && max_positive_iterations <= 1000000,
+          "max_positive_iterations", "in [1, 1e6]");
+}
+
+HefResult hef(const Loss& loss, const Eigen::VectorXd& x0, const HefOptions& opt,
+              const Eigen::VectorXd& direction) {
+  opt.validate();
+  const int p = loss.dim();
+  if (x0.size() != p)
+    throw std::invalid_argument("hef: x0 has " + std::to_string(x0.size()) +
+                                " entries, the loss has " + std::to_string(p));
+  if (direction.size() != 0 && (direction.size() != p || !(direction.norm() > 0)))
+    throw std::invalid_argument("hef: direction must be empty or a non-zero vector of size " +
+                                std::to_string(p));
+  HefResult r;
+  Eigen::VectorXd x = x0, g;
+  Eigen::MatrixXd H;
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig;
+  Eigen::VectorXd followed;  // the mode followed last iteration (tracking by overlap)
+  if (direction.size() != 0) followed = direction.normalized();
+  double trust = opt.trust_radius, last_rms = std::numeric_limits<double>::infinity();
+  bool last_was_ef = false;
+  int positive_run = 0;
+
+  for (;;) {
+    const double E = loss.energy_gradient_hessian(x, g, H);
+    r.x = x;
+    r.energy = E;
+    r.grad_rms = rms(g);
+    if (!std::isfinite(E) || !g.allFinite() || !H.allFinite()) {
+      r.status = HefStatus::NonFinite;
+      r.message = "the energy, gradient or Hessian became non-finite";
+      return r;
+    }
+    eig.compute(H);
+    const Eigen::VectorXd& lam = eig.eigenvalues();
+    const Eigen::MatrixXd& U = eig.eigenvectors();
+    r.eigenvalue = lam[0];
+    r.eigenvector = U.col(0);
+
+    // Converged: tight gradient at an index-one Morse point (the classify() criterion).
+    const int index = int((lam.array() < -opt.eigen_cutoff).count());
+    const int zeros = int((lam.array().abs() <= opt.eigen_cutoff).count());
+    if (r.grad_rms <= opt.rms_tolerance && index == 1 && zeros == 0) {
+      r.status = HefStatus::Converged;
+      r.message.clear();
+      return r;
+    }
+    if (r.iterations >= opt.max_iterations) {
+      r.status = HefStatus::MaxIterations;
+      r.message = "RMS gradient " + std::to_string(r.grad_rms) + " (index " +
+                  std::to_string(index) + ") after " + std::to_string(r.iterations) +
+                  " iterations";
+      return r;
+    }
+    ++r.iterations;
+    if (last_was_ef)  // EF trust radius: judged by whether the gradient fell
+      trust = std::clamp(r.grad_rms < last_rms ? trust * 1.5 : trust * 0.5, opt.min_trust_radius,
+                         opt.max_trust_radius);
+    last_rms = r.grad_rms;
+
+    // The followed mode: the lowest, or the best overlap with the previous one when tracking.
+    Eigen::Index k = 0;
+    if (followed.size() != 0 && getenv("TRACK")) (U.transpose() * followed).cwiseAbs().maxCoeff(&k);
+    Eigen::VectorXd v = U.col(k);
+    if (followed.size() != 0 && v.dot(followed) < 0) v = -v;
+    if (direction.size() != 0) followed = v;
+    const double e = lam[k];
+    positive_run = e < 0 ? 0 : positive_run + 1;
+    if (positive_run > opt.max_positive_iterations) {
+      r.status = HefStatus::LostMode;
+      r.message = "the followed eigenvalue stayed non-negative for " +
+                  std::to_string(positive_run) + " iterations";
+      return r;
+    }
+
+    // Full eigenvector-following (P-RFO form) when only the followed mode is negative.
+    const Eigen::VectorXd F = U.transpose() * g;
+    const bool one_negative = k == 0 && e < 0 && (p == 1 || lam[1] > 0);
+    if (one_negative) {
+      Eigen::VectorXd h(p);
+      for (int i = 0; i < p; ++i) h[i] = i == 0 ? ef_step(F[i], lam[i]) : -ef_step(F[i], lam[i]);
+      const Eigen::VectorXd step = U * h;
+      if (step.norm() <= trust) {
+        x += step;
+        ++r.ef_iterations;
+        last_was_ef = true;
+        continue;
+      }
+    }
+    last_was_ef = false;
+
+    // Hybrid phase: uphill along v, then minimise in the tangent space.
+    const double Fv = g.dot(v);
+    const double up_sign = Fv >= 0 ? 1.0 : -1.0;
+    double h = e < 0 ? ef_step(Fv, e) : up_sign * trust;
+    if (std::abs(h) > trust) h = up_sign * trust;
+    x += h * v;
+    const double E_up = loss.energy(x);
+    ++r.function_evaluations;
+    const double predicted = Fv * h + 0.5 * e * h * h, actual = E_up - E;
+    const double mismatch = predicted != 0 ? std::abs(actual / predicted - 1) : 0.0;
+    if (mismatch < 0.25) trust = std::min(trust * 1.5, opt.max_trust_radius);
+    else if (mismatch > 1) trust = std::max(trust * 0.5, opt.min_trust_radius);
+
+    const double stiffest = lam.cwiseAbs().maxCoeff();
+    double E_t = E_up;
+    if (opt.tangent_steps > 0 && p > 1)
+      tangent_minimise(loss, v, opt, trust, stiffest > 0 ? 1 / stiffest : 1.0, x, E_t, r);
+  }
+}
+
+bool is_transition_state(const Loss& loss, const Eigen::VectorXd& x, double rms_tol,
+                         double cutoff) {
+  const Classification c = classify(loss, x, cutoff);
+  return c.grad_rms <= rms_tol && c.kind == PointKind::TransitionState;
+}
+
+DescentResult descend_from_saddle(const Loss& loss, const Eigen::VectorXd& ts,
+                                  const Eigen::VectorXd& eigenvector, double pushoff,
+                                  const MinimizerOptions& options) {
+  if (ts.size() != loss.dim() || eigenvector.size() != loss.dim())
+    throw std::invalid_argument("descend_from_saddle: ts and eigenvector must have " +
+                                std::to_string(loss.dim()) + " entries");
+  if (!(eigenvector.norm() > 0))
+    throw std::invalid_argument("descend_from_saddle: eigenvector is zero");
+  if (!(pushoff > 0) || !std::isfinite(pushoff))
+    throw std::invalid_argument("descend_from_saddle: pushoff must be finite and > 0");
+  const Eigen::VectorXd v = eigenvector.normalized();
+  const double E_ts = loss.energy(ts);
+  const double below = E_ts - 1e-14 * std::abs(E_ts);  // must start strictly below this
+  DescentResult out;
+  for (const double sign : {1.0, -1.0}) {
+    double d = pushoff;
+    for (int doubling = 0; doubling < 20 && !(loss.energy(ts + sign * d * v) < below); ++doubling)
+      d *= 2;
+    MinimizerResult m = minimize(loss, ts + sign * d * v, options);
+    if (sign > 0) {
+      out.plus = std::move(m);
+      out.pushoff_plus = d;
+    } else {
+      out.minus = std::move(m);
+      out.pushoff_minus = d;
+    }
+  }
+  return out;
+}
+
+}  // namespace lossland

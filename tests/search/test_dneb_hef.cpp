@@ -1,0 +1,286 @@
+// DNEB + hybrid eigenvector-following on the Mueller-Brown surface: the derivatives, the
+// published stationary points, the band candidates, their refinement to the two saddles, the
+// descent to the three minima and single-ended searches from the minima.
+
+#include <gtest/gtest.h>
+
+#include <Eigen/Eigenvalues>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+#include "lossland/model/mueller_brown.hpp"
+#include "lossland/optimize/minimizer.hpp"
+#include "lossland/optimize/stationary.hpp"
+#include "lossland/search/dneb.hpp"
+#include "lossland/search/hef.hpp"
+
+namespace lossland {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+Eigen::VectorXd vec(double x, double y) { return Eigen::Vector2d(x, y); }
+Eigen::VectorXd vec(const Eigen::Vector2d& v) { return v; }
+
+/// Index of the published point within `tol` (coordinates) of x, or -1.
+int match(const std::vector<MuellerBrown::Point>& points, const Eigen::VectorXd& x, double tol) {
+  for (size_t i = 0; i < points.size(); ++i)
+    if ((x - vec(points[i].x)).cwiseAbs().maxCoeff() <= tol) return int(i);
+  return -1;
+}
+
+TEST(MuellerBrown, DerivativesMatchCentralDifferences) {
+  const MuellerBrown mb;
+  const double h = 1e-5;
+  for (const Eigen::VectorXd x : {vec(-0.5, 1.4), vec(0.6, 0.1), vec(-0.8, 0.6), vec(0.2, 0.3),
+                                  vec(-1.3, -0.2), vec(0.9, 1.8)}) {
+    Eigen::VectorXd g, g2, gp, gm;
+    Eigen::MatrixXd H;
+    const double e = mb.energy_gradient_hessian(x, g, H);
+    EXPECT_DOUBLE_EQ(e, mb.energy(x));
+    EXPECT_DOUBLE_EQ(e, mb.energy_gradient(x, g2));
+    EXPECT_EQ(g, g2);
+    EXPECT_EQ(H, H.transpose());
+    for (int i = 0; i < 2; ++i) {
+      Eigen::VectorXd dx = Eigen::VectorXd::Zero(2);
+      dx[i] = h;
+      const double fd_g = (mb.energy(x + dx) - mb.energy(x - dx)) / (2 * h);
+      EXPECT_NEAR(g[i], fd_g, 1e-6 * (1 + std::abs(g[i]))) << "grad " << i << " at " << x.transpose();
+      mb.energy_gradient(x + dx, gp);
+      mb.energy_gradient(x - dx, gm);
+      const Eigen::VectorXd fd_h = (gp - gm) / (2 * h);
+      for (int j = 0; j < 2; ++j)
+        EXPECT_NEAR(H(j, i), fd_h[j], 1e-6 * (1 + std::abs(H(j, i))))
+            << "hess " << j << "," << i << " at " << x.transpose();
+    }
+  }
+}
+
+/// Converges the published points (minimize for minima, HEF for saddles) and checks them.
+TEST(MuellerBrown, PublishedStationaryPointsConverge) {
+  const MuellerBrown mb;
+  for (const auto& m : MuellerBrown::minima()) {
+    const MinimizerResult r = minimize(mb, vec(m.x));
+    ASSERT_TRUE(r.converged()) << r.message;
+    EXPECT_LT((r.x - vec(m.x)).cwiseAbs().maxCoeff(), 1e-4);
+    EXPECT_NEAR(r.energy, m.energy, 1e-3);
+    EXPECT_EQ(classify(mb, r.x).kind, PointKind::Minimum);
+  }
+  for (const auto& s : MuellerBrown::saddles()) {
+    const HefResult r = hef(mb, vec(s.x));
+    ASSERT_TRUE(r.converged()) << r.message;
+    EXPECT_LE(r.grad_rms, 1e-10);
+    EXPECT_LT((r.x - vec(s.x)).cwiseAbs().maxCoeff(), 1e-4);
+    EXPECT_NEAR(r.energy, s.energy, 1e-3);
+    EXPECT_TRUE(is_transition_state(mb, r.x, 1e-10, kDefaultEigenCutoff));
+    std::printf("saddle (%.6f, %.6f) E = %.6f lowest eigenvalue %.3f\n", r.x[0], r.x[1], r.energy,
+                r.eigenvalue);
+  }
+  // A minimum is not a transition state, nor is a non-stationary point.
+  EXPECT_FALSE(is_transition_state(mb, vec(MuellerBrown::minima()[0].x), 1.0));
+  EXPECT_FALSE(is_transition_state(mb, vec(-0.8, 0.6), 1e-6));
+}
+
+/// DNEB between two minima, HEF from every candidate: each must be the expected saddle.
+void band_to_saddle(int from, int to, int expected_saddle) {
+  const MuellerBrown mb;
+  const auto& minima = MuellerBrown::minima();
+  const Eigen::VectorXd a = minimize(mb, vec(minima[from].x)).x;
+  const Eigen::VectorXd b = minimize(mb, vec(minima[to].x)).x;
+  auto t0 = Clock::now();
+  const DnebResult band = dneb(mb, a, b);
+  const double band_ms = ms_since(t0);
+  ASSERT_TRUE(band.converged()) << band.message;
+  const int n = dneb_image_count(a, b, DnebOptions{});
+  ASSERT_EQ(int(band.images.size()), n + 2);
+  ASSERT_EQ(band.energies.size(), band.images.size());
+  EXPECT_EQ(band.images.front(), a);
+  EXPECT_EQ(band.images.back(), b);
+  EXPECT_LE(band.rms_force, DnebOptions{}.rms_tolerance);
+  ASSERT_FALSE(band.candidates.empty());
+  std::printf("DNEB %d->%d: %d images, %d iterations, %.2f ms, %zu candidate(s), top E = %.4f\n",
+              from, to, n, band.iterations, band_ms, band.candidates.size(),
+              band.energies[band.candidates[0]]);
+  for (size_t c = 0; c + 1 < band.candidates.size(); ++c)
+    EXPECT_GE(band.energies[band.candidates[c]], band.energies[band.candidates[c + 1]]);
+  for (const int c : band.candidates) {
+    EXPECT_GT(band.energies[c], band.energies[c - 1]);
+    EXPECT_GT(band.energies[c], band.energies[c + 1]);
+    t0 = Clock::now();
+    const HefResult ts = hef(mb, band.images[c]);
+    const double hef_ms = ms_since(t0);
+    ASSERT_TRUE(ts.converged()) << ts.message;
+    EXPECT_TRUE(is_transition_state(mb, ts.x, 1e-10, kDefaultEigenCutoff));
+    EXPECT_LT(ts.eigenvalue, 0.0);
+    const auto& s = MuellerBrown::saddles()[expected_saddle];
+    EXPECT_LT((ts.x - vec(s.x)).cwiseAbs().maxCoeff(), 1e-4) << ts.x.transpose();
+    EXPECT_NEAR(ts.energy, s.energy, 1e-3);
+    std::printf("  HEF from image %d: %d iterations (%d EF, %d tangent, %d extra evals), "
+                "rms %.1e, %.3f ms\n",
+                c, ts.iterations, ts.ef_iterations, ts.tangent_iterations,
+                ts.function_evaluations, ts.grad_rms, hef_ms);
+  }
+}
+
+TEST(Dneb, Minimum0ToMinimum2GivesSaddle0) { band_to_saddle(0, 2, 0); }
+TEST(Dneb, Minimum2ToMinimum1GivesSaddle1) { band_to_saddle(2, 1, 1); }
+
+TEST(Dneb, ImageCountFollowsDensity) {
+  DnebOptions opt;
+  const Eigen::VectorXd a = vec(0, 0);
+  EXPECT_EQ(dneb_image_count(a, vec(1.04, 0), opt), 10);
+  EXPECT_EQ(dneb_image_count(a, vec(0.1, 0), opt), 3);   // min_images
+  EXPECT_EQ(dneb_image_count(a, vec(30, 0), opt), 50);   // max_images
+  opt.image_density = 20;
+  EXPECT_EQ(dneb_image_count(a, vec(0, 1.0), opt), 20);
+}
+
+/// Push off each saddle both ways: the two sides must reach the two adjacent minima, so the
+/// three minima are connected through the two saddles.
+TEST(Hef, DescentConnectsTheThreeMinima) {
+  const MuellerBrown mb;
+  const int expected[2][2] = {{0, 2}, {1, 2}};  // minima adjacent to saddle 0 and saddle 1
+  for (int s = 0; s < 2; ++s) {
+    const HefResult ts = hef(mb, vec(MuellerBrown::saddles()[s].x));
+    ASSERT_TRUE(ts.converged()) << ts.message;
+    const DescentResult d = descend_from_saddle(mb, ts.x, ts.eigenvector, 0.01, {});
+    ASSERT_TRUE(d.plus.converged()) << d.plus.message;
+    ASSERT_TRUE(d.minus.converged()) << d.minus.message;
+    EXPECT_EQ(classify(mb, d.plus.x).kind, PointKind::Minimum);
+    EXPECT_EQ(classify(mb, d.minus.x).kind, PointKind::Minimum);
+    EXPECT_LT(d.plus.energy, ts.energy);
+    EXPECT_LT(d.minus.energy, ts.energy);
+    EXPECT_DOUBLE_EQ(d.pushoff_plus, 0.01);  // the saddle is stiff: no doubling needed
+    int a = match(MuellerBrown::minima(), d.plus.x, 1e-4);
+    int b = match(MuellerBrown::minima(), d.minus.x, 1e-4);
+    if (a > b) std::swap(a, b);
+    EXPECT_EQ(a, expected[s][0]) << "saddle " << s;
+    EXPECT_EQ(b, expected[s][1]) << "saddle " << s;
+  }
+}
+
+/// A flat-topped 1-D saddle E = -x^4 + x^6: at x = 0 the push-off 0.01 lowers E by only 1e-8
+/// relative... it must still start downhill; with a pushoff of 1e-6 (E change 1e-24, below
+/// round-off of nothing: E(0) = 0 so any negative value counts) both sides must still descend.
+class FlatSaddle final : public Loss {
+ public:
+  int dim() const override { return 1; }
+  double energy(const Eigen::VectorXd& w) const override { return c_ - std::pow(w[0], 4) + std::pow(w[0], 6); }
+  double energy_gradient(const Eigen::VectorXd& w, Eigen::VectorXd& g) const override {
+    g.resize(1);
+    g[0] = -4 * std::pow(w[0], 3) + 6 * std::pow(w[0], 5);
+    return energy(w);
+  }
+  double energy_gradient_hessian(const Eigen::VectorXd& w, Eigen::VectorXd& g,
+                                 Eigen::MatrixXd& h) const override {
+    h.resize(1, 1);
+    h(0, 0) = -12 * w[0] * w[0] + 30 * std::pow(w[0], 4);
+    return energy_gradient(w, g);
+  }
+  double c_ = 1.0;
+};
+
+TEST(Hef, DescentPushOffGrowsOnAFlatSaddle) {
+  const FlatSaddle f;  // E = 1 - x^4 + x^6; minima at x = +-sqrt(2/3)
+  const Eigen::VectorXd ts = Eigen::VectorXd::Zero(1), v = Eigen::VectorXd::Ones(1);
+  MinimizerOptions mopt;
+  mopt.rms_tolerance = 1e-9;
+  const DescentResult d = descend_from_saddle(f, ts, v, 1e-6, mopt);
+  // E(1e-6) - E(0) = -1e-24 is lost in round-off against E = 1: the push-off must have grown
+  // until the drop exceeds 1e-14 (x^4 > 1e-14, x > 3.2e-4).
+  EXPECT_GT(d.pushoff_plus, 3e-4);
+  EXPECT_LT(d.pushoff_plus, 1e-3);
+  EXPECT_DOUBLE_EQ(d.pushoff_plus, d.pushoff_minus);
+  ASSERT_TRUE(d.plus.converged()) << d.plus.message;
+  ASSERT_TRUE(d.minus.converged()) << d.minus.message;
+  EXPECT_NEAR(d.plus.x[0], std::sqrt(2.0 / 3.0), 1e-6);
+  EXPECT_NEAR(d.minus.x[0], -std::sqrt(2.0 / 3.0), 1e-6);
+}
+
+/// Single-ended: from each minimum, pushed off along its softest mode, HEF must reach an
+/// index-one saddle above that minimum.
+TEST(Hef, SingleEndedFromEachMinimumFindsATransitionState) {
+  const MuellerBrown mb;
+  for (int m = 0; m < 3; ++m) {
+    const Eigen::VectorXd xm = minimize(mb, vec(MuellerBrown::minima()[m].x)).x;
+    const Classification c = classify(mb, xm, kDefaultEigenCutoff, true);
+    ASSERT_EQ(c.kind, PointKind::Minimum);
+    const Eigen::VectorXd soft = c.eigenvectors.col(0);
+    for (const double sign : {1.0, -1.0}) {
+      const auto t0 = Clock::now();
+      const HefResult ts = hef(mb, xm + sign * 1e-3 * soft, {}, sign * soft);
+      const double ms = ms_since(t0);
+      ASSERT_TRUE(ts.converged()) << "minimum " << m << " sign " << sign << ": " << ts.message;
+      EXPECT_TRUE(is_transition_state(mb, ts.x, 1e-10, kDefaultEigenCutoff));
+      EXPECT_GT(ts.energy, c.energy);
+      std::printf("single-ended from minimum %d (%+g): saddle %d at (%.6f, %.6f) E = %.6f, "
+                  "%d iterations (%d EF, %d tangent), %.3f ms\n",
+                  m, sign, match(MuellerBrown::saddles(), ts.x, 1e-4), ts.x[0], ts.x[1],
+                  ts.energy, ts.iterations, ts.ef_iterations, ts.tangent_iterations, ms);
+    }
+  }
+}
+
+/// `fn` must throw std::invalid_argument whose message names `field`.
+void expect_names(const std::function<void()>& fn, const std::string& field) {
+  try {
+    fn();
+    ADD_FAILURE() << "no exception for " << field;
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+  }
+}
+
+TEST(Options, ValidateNamesTheField) {
+  EXPECT_NO_THROW(DnebOptions{}.validate());
+  EXPECT_NO_THROW(HefOptions{}.validate());
+  auto dneb_with = [](auto edit) {
+    return [edit] {
+      DnebOptions o;
+      edit(o);
+      o.validate();
+    };
+  };
+  expect_names(dneb_with([](DnebOptions& o) { o.image_density = 0; }), "image_density");
+  expect_names(dneb_with([](DnebOptions& o) { o.min_images = 0; }), "min_images");
+  expect_names(dneb_with([](DnebOptions& o) { o.max_images = 2000; }), "max_images");
+  expect_names(dneb_with([](DnebOptions& o) { o.spring_constant = -1; }), "spring_constant");
+  expect_names(dneb_with([](DnebOptions& o) { o.rms_tolerance = 0; }), "rms_tolerance");
+  expect_names(dneb_with([](DnebOptions& o) { o.max_iterations = 0; }), "max_iterations");
+  expect_names(dneb_with([](DnebOptions& o) { o.lbfgs_memory = 0; }), "lbfgs_memory");
+  expect_names(dneb_with([](DnebOptions& o) { o.max_step = 0; }), "max_step");
+  auto hef_with = [](auto edit) {
+    return [edit] {
+      HefOptions o;
+      edit(o);
+      o.validate();
+    };
+  };
+  expect_names(hef_with([](HefOptions& o) { o.rms_tolerance = 1; }), "rms_tolerance");
+  expect_names(hef_with([](HefOptions& o) { o.eigen_cutoff = 0; }), "eigen_cutoff");
+  expect_names(hef_with([](HefOptions& o) { o.max_iterations = 0; }), "max_iterations");
+  expect_names(hef_with([](HefOptions& o) { o.trust_radius = 10; }), "trust_radius");
+  expect_names(hef_with([](HefOptions& o) { o.min_trust_radius = 0; }), "min_trust_radius");
+  expect_names(hef_with([](HefOptions& o) { o.max_trust_radius = 1e-9; }), "max_trust_radius");
+  expect_names(hef_with([](HefOptions& o) { o.tangent_steps = -1; }), "tangent_steps");
+  expect_names(hef_with([](HefOptions& o) { o.lbfgs_memory = 0; }), "lbfgs_memory");
+  expect_names(hef_with([](HefOptions& o) { o.max_positive_iterations = 0; }),
+               "max_positive_iterations");
+  // The entry points validate too.
+  const MuellerBrown mb;
+  DnebOptions bad_band;
+  bad_band.spring_constant = 0;
+  expect_names([&] { dneb(mb, vec(0, 0), vec(1, 0), bad_band); }, "spring_constant");
+  HefOptions bad_hef;
+  bad_hef.tangent_steps = 5000;
+  expect_names([&] { hef(mb, vec(0, 0), bad_hef); }, "tangent_steps");
+}
+
+}  // namespace
+}  // namespace lossland

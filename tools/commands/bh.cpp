@@ -1,0 +1,155 @@
+/// `lossland bh DB --hidden H --lambda L ...`: basin-hopping into a database (DESIGN section 4).
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "commands/command.hpp"
+#include "commands/common.hpp"
+#include "lossland/db/database.hpp"
+#include "lossland/db/landscape_index.hpp"
+#include "lossland/model/mlp_loss.hpp"
+#include "lossland/search/basin_hopping.hpp"
+
+namespace lossland::cli {
+namespace {
+
+struct BhArgs {
+  std::string db;
+  int hidden = 0;
+  double lambda = -1;
+  std::string dataset = "xor";
+  std::string activation = "tanh";
+  std::string regularize = "all";
+  double save_interval = 2.0;
+  bool json = false;
+  BasinHoppingOptions bh;
+};
+
+void run_bh(const BhArgs& a) {
+  const Dataset data = load_dataset(a.dataset);
+  ModelSpec spec;
+  spec.layers = {data.num_inputs(), a.hidden, data.num_classes};
+  spec.activation = parse_activation(a.activation);
+  spec.regularize = parse_regularize(a.regularize);
+  spec.lambda = a.lambda;
+  spec.validate();
+  a.bh.validate();
+  if (a.save_interval <= 0) throw std::invalid_argument("--save-interval: must be > 0 seconds");
+
+  db::Landscape land;
+  std::size_t had = 0;
+  if (db::exists(a.db)) {
+    land = db::read(a.db);
+    db::check_compatible(a.db, land, spec, data);
+    had = land.minima.size();
+  } else {
+    land.model = spec;
+    land.dataset = data;
+    land.created_by = "lossland " LOSSLAND_VERSION;
+    db::write(a.db, land);  // fail early on an unwritable path
+  }
+  const MlpLoss loss(land.dataset, land.model);
+  db::LandscapeIndex index(land);
+
+  install_stop_handlers();
+  const bool tty = stderr_is_terminal();
+  auto last_save = std::chrono::steady_clock::now();
+  auto last_print = last_save;
+  auto callback = [&](const BasinHoppingStats& st) {
+    const auto now = std::chrono::steady_clock::now();
+    if (std::chrono::duration<double>(now - last_save).count() >= a.save_interval) {
+      db::write(a.db, land);
+      last_save = now;
+    }
+    if (tty && std::chrono::duration<double>(now - last_print).count() >= 0.2) {
+      std::fprintf(stderr, "\r  step %lld  minima %zu (+%lld)  lowest %.10g  since new %lld   ",
+                   static_cast<long long>(st.steps), land.minima.size(),
+                   static_cast<long long>(st.new_minima), st.lowest_energy,
+                   static_cast<long long>(st.steps_since_new));
+      last_print = now;
+    }
+    return !stop_requested();
+  };
+  const BasinHoppingResult r = basin_hopping(loss, index, a.bh, callback);
+  db::write(a.db, land);
+  if (tty) std::fprintf(stderr, "\r%80s\r", "");
+
+  const auto& s = r.stats;
+  if (a.json) {
+    nlohmann::json j = {{"database", a.db},
+                        {"status", to_string(r.status)},
+                        {"hidden", a.hidden},
+                        {"lambda", a.lambda},
+                        {"steps", s.steps},
+                        {"minima", land.minima.size()},
+                        {"new_minima", land.minima.size() - had},
+                        {"lowest_energy", s.lowest_energy},
+                        {"accepted", s.accepted},
+                        {"failed_quenches", s.failed_quenches},
+                        {"non_morse", s.non_morse},
+                        {"saddles", s.saddles},
+                        {"seconds", s.seconds}};
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::printf("%s: %zu minima (%zu new) after %lld steps in %.2f s; stopped: %s\n",
+                a.db.c_str(), land.minima.size(), land.minima.size() - had,
+                static_cast<long long>(s.steps), s.seconds, to_string(r.status).c_str());
+    std::printf("  lowest loss %.12g; accepted %lld; failed quenches %lld; non-Morse %lld; "
+                "saddles %lld\n",
+                s.lowest_energy, static_cast<long long>(s.accepted),
+                static_cast<long long>(s.failed_quenches), static_cast<long long>(s.non_morse),
+                static_cast<long long>(s.saddles));
+  }
+}
+
+Registrar reg("bh", 10, [](CLI::App& app) {
+  auto args = std::make_shared<BhArgs>();
+  auto* c = app.add_subcommand(
+      "bh",
+      "Basin-hopping: find the minima of a network loss and store them in DB (HDF5).\n"
+      "Running again on an existing DB continues that landscape.");
+  c->add_option("db", args->db, "Database file (created if missing)")->required();
+  c->add_option("--hidden,-H", args->hidden, "Hidden nodes N_h (>= 1)")
+      ->required()
+      ->check(CLI::Range(1, 1000));
+  c->add_option("--lambda,-l", args->lambda, "Regularisation lambda (>= 0)")
+      ->required()
+      ->check(CLI::NonNegativeNumber);
+  c->add_option("--dataset,-d", args->dataset,
+                "xor (built in), a name in data/ (and, or, parity3) or a CSV path")
+      ->capture_default_str();
+  c->add_option("--activation", args->activation, "Hidden units: tanh or sigmoid")
+      ->check(CLI::IsMember({"tanh", "sigmoid"}))
+      ->capture_default_str();
+  c->add_option("--regularize", args->regularize, "Penalise all parameters or weights only")
+      ->check(CLI::IsMember({"all", "weights"}))
+      ->capture_default_str();
+  auto& o = args->bh;
+  c->add_option("--steps", o.max_steps, "Stop after N quenches in total")->capture_default_str();
+  c->add_option("--stop-after", o.max_steps_without_new,
+                "Stop after K quenches in a row found no new minimum (0: never)")
+      ->capture_default_str();
+  c->add_option("--seed", o.seed, "Random seed")->capture_default_str();
+  c->add_option("--threads,-j", o.threads, "Worker threads (0: all cores)")->capture_default_str();
+  c->add_option("--walkers", o.walkers,
+                "Independent walkers; results depend on seed and walkers, not threads")
+      ->capture_default_str();
+  c->add_option("--temperature,-T", o.temperature, "Metropolis temperature (loss units)")
+      ->capture_default_str();
+  c->add_option("--step-size", o.step_size, "Initial maximum displacement per coordinate")
+      ->capture_default_str();
+  c->add_option("--rms-tolerance", o.minimizer.rms_tolerance,
+                "Quench convergence: RMS gradient at or below this")
+      ->capture_default_str();
+  c->add_option("--eigen-cutoff", o.eigen_cutoff,
+                "Hessian eigenvalues in [-cutoff, cutoff] are zero (non-Morse point)")
+      ->capture_default_str();
+  c->add_option("--save-interval", args->save_interval, "Seconds between saves of DB")
+      ->capture_default_str();
+  c->add_flag("--json", args->json, "Print the summary as JSON");
+  c->callback([args] { run_bh(*args); });
+});
+
+}  // namespace
+}  // namespace lossland::cli
