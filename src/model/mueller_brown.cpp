@@ -45,7 +45,9 @@ double evaluate(const Eigen::VectorXd& w, Eigen::VectorXd* grad, Eigen::MatrixXd
 
 }  // namespace
 
-double MuellerBrown::energy(const Eigen::VectorXd& w) const { return evaluate(w, nullptr, nullptr); }
+double MuellerBrown::energy(const Eigen::VectorXd& w) const {
+  return evaluate(w, nullptr, nullptr);
+}
 
 double MuellerBrown::energy_gradient(const Eigen::VectorXd& w, Eigen::VectorXd& grad) const {
   return evaluate(w, &grad, nullptr);

@@ -25,7 +25,7 @@ class LbfgsFunctor {
     ++evaluations;
     const double f = problem_.value_gradient(x, grad);
     if (!std::isfinite(f) || !grad.allFinite()) {
-      non_finite = true;
+      // +inf makes the line search back off; only a non-finite final point is reported.
       grad.setZero();
       return std::numeric_limits<double>::infinity();
     }
@@ -37,7 +37,6 @@ class LbfgsFunctor {
     return f;
   }
   int evaluations = 0;
-  bool non_finite = false;
   double best_f = std::numeric_limits<double>::infinity();
   double best_rms = std::numeric_limits<double>::infinity();
   Eigen::VectorXd best_x;
@@ -83,8 +82,11 @@ void newton_polish(const Loss& loss, const MinimizerOptions& opt, MinimizerResul
       x_trial = r.x + step;
       const double e_trial = loss.energy_gradient(x_trial, g_trial);
       ++r.function_evaluations;
-      if (std::isfinite(e_trial) &&
-          (e_trial < e || (e_trial <= e + 1e-15 * std::abs(e) && rms(g_trial) < rms(g)))) {
+      // Energy changes near a minimum fall below the round-off of E: there the gradient
+      // decides, with the energy allowed to rise by no more than its round-off.
+      const double noise = 1e-13 * std::max(1.0, std::abs(e));
+      if (std::isfinite(e_trial) && (e_trial < e - noise ||
+                                     (e_trial <= e + noise && rms(g_trial) < rms(g)))) {
         accepted = true;
       } else {
         step *= 0.5;
@@ -139,14 +141,17 @@ MinimizerResult lbfgs_minimize(LbfgsProblem& problem, const Eigen::VectorXd& x0,
   param.epsilon = rms_tol * std::sqrt(static_cast<double>(std::max(n, 1)));
   param.epsilon_rel = 0.0;  // the default 1e-5 * |x| is far too loose for large weights
   param.max_iterations = max_iterations;
-  param.linesearch = LBFGSpp::LBFGS_LINESEARCH_BACKTRACKING_STRONG_WOLFE;
   param.max_linesearch = 64;
-  LBFGSpp::LBFGSSolver<double, LBFGSpp::LineSearchNocedalWright> solver(param);
   LbfgsFunctor f(problem);
   Eigen::VectorXd x = x0;
   double fx = 0.0;
   r.status = MinimizerStatus::MaxIterations;
   try {
+    // Backtracking to the (weak) Wolfe conditions: measured on XOR from N_h = 1..6 and
+    // lambda = 1e-1..1e-6, the fewest evaluations and no failed line searches among LBFGS++'s
+    // line searches (the bracketing and Nocedal-Wright searches stall on the soft modes).
+    param.linesearch = LBFGSpp::LBFGS_LINESEARCH_BACKTRACKING_WOLFE;
+    LBFGSpp::LBFGSSolver<double, LBFGSpp::LineSearchBacktracking> solver(param);
     r.lbfgs_iterations = solver.minimize(f, x, fx);
     r.x = x;
     r.energy = fx;
@@ -159,7 +164,7 @@ MinimizerResult lbfgs_minimize(LbfgsProblem& problem, const Eigen::VectorXd& x0,
   Eigen::VectorXd g;
   r.energy = problem.value_gradient(r.x, g);
   r.grad_rms = rms(g);
-  if (f.non_finite || !std::isfinite(r.energy)) {
+  if (!std::isfinite(r.energy) || !g.allFinite()) {
     r.status = MinimizerStatus::NonFinite;
     r.message = "the energy or gradient became non-finite";
   } else if (r.grad_rms <= rms_tol) {
@@ -193,9 +198,10 @@ MinimizerResult minimize(const Loss& loss, const Eigen::VectorXd& x0,
       total.grad_rms = r.grad_rms;
       return total;
     }
+    const int lbfgs_evaluations = r.function_evaluations;
     if (options.max_newton_iterations > 0) newton_polish(loss, options, r);
     total.newton_iterations += r.newton_iterations;
-    total.function_evaluations += r.function_evaluations;
+    total.function_evaluations += r.function_evaluations - lbfgs_evaluations;
     total.x = r.x;
     total.energy = r.energy;
     total.grad_rms = r.grad_rms;

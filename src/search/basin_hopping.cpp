@@ -30,8 +30,10 @@ struct Walker {
   std::int64_t steps = 0;
   std::int64_t accepted_in_window = 0;
   std::int64_t steps_since_new = 0;
-  Eigen::VectorXd trial;
-  Quench outcome;
+  /// Minima this walker found in the current round, in order, for the merge.
+  std::vector<db::StoredPoint> finds;
+  std::int64_t round_steps = 0, round_accepted = 0, round_failed = 0, round_non_morse = 0,
+               round_saddles = 0;
 };
 
 Eigen::VectorXd random_point(detail::Rng& rng, int n, double scale) {
@@ -49,6 +51,67 @@ db::StoredPoint to_stored(const Quench& q) {
   return p;
 }
 
+
+/// One round of one walker: `steps` perturb-quench-accept steps. Reads the landscape, never
+/// writes it; minima it finds are kept in wk.finds for the merge.
+void walker_round(const Loss& loss, const db::LandscapeIndex& index,
+                  const BasinHoppingOptions& o, double tol, int n, int steps, Walker& wk) {
+  wk.finds.clear();
+  wk.round_steps = wk.round_accepted = wk.round_failed = wk.round_non_morse = wk.round_saddles = 0;
+  Eigen::VectorXd trial(n);
+  for (int s = 0; s < steps; ++s) {
+    if (wk.has_current) {
+      trial = wk.x;
+      for (int i = 0; i < n; ++i) trial[i] += wk.rng.uniform(-wk.step, wk.step);
+    } else {
+      trial = random_point(wk.rng, n, o.init_scale);
+    }
+    const Quench q = quench(loss, trial, o.minimizer, o.eigen_cutoff);
+    ++wk.round_steps;
+    ++wk.steps;
+    const bool minimum = q.is_minimum(tol);
+    if (!q.result.converged() || q.result.grad_rms > tol) ++wk.round_failed;
+    else if (q.classification.kind == PointKind::NonMorse) ++wk.round_non_morse;
+    else if (q.classification.index > 0) ++wk.round_saddles;
+    bool is_new = false;
+    if (minimum) {
+      is_new = index.find_minimum(q.result.energy, q.result.x) < 0;
+      for (std::size_t f = 0; is_new && f < wk.finds.size(); ++f)
+        if (index.same()(index.landscape().model, q.result.energy, q.result.x, wk.finds[f].energy,
+                         wk.finds[f].coords))
+          is_new = false;
+      if (is_new) {
+        wk.finds.push_back(to_stored(q));
+      }
+    }
+    wk.steps_since_new = is_new ? 0 : wk.steps_since_new + 1;
+    // Metropolis acceptance at temperature T.
+    bool accept = false;
+    if (minimum) {
+      accept = !wk.has_current || q.result.energy <= wk.energy ||
+               wk.rng.uniform() < std::exp(-(q.result.energy - wk.energy) / o.temperature);
+    }
+    if (accept) {
+      wk.x = q.result.x;
+      wk.energy = q.result.energy;
+      wk.has_current = true;
+      ++wk.accepted_in_window;
+      ++wk.round_accepted;
+    }
+    if (o.adapt_interval > 0 && wk.steps % o.adapt_interval == 0) {
+      const double ratio = static_cast<double>(wk.accepted_in_window) / o.adapt_interval;
+      wk.step = ratio < o.target_acceptance ? wk.step * o.adapt_factor : wk.step / o.adapt_factor;
+      wk.step = std::clamp(wk.step, o.min_step_size, o.max_step_size);
+      wk.accepted_in_window = 0;
+    }
+    if (o.restart_after > 0 && wk.steps_since_new >= o.restart_after) {
+      wk.has_current = false;
+      wk.steps_since_new = 0;
+      wk.step = o.step_size;
+    }
+  }
+}
+
 }  // namespace
 
 std::string to_string(BasinHoppingStatus s) {
@@ -63,6 +126,7 @@ std::string to_string(BasinHoppingStatus s) {
 void BasinHoppingOptions::validate() const {
   require(walkers >= 1 && walkers <= 4096, "walkers", "in [1, 4096]");
   require(threads >= 0 && threads <= 1024, "threads", "in [0, 1024]");
+  require(steps_per_round >= 1 && steps_per_round <= 1000000, "steps_per_round", "in [1, 1e6]");
   require(max_steps >= 1, "max_steps", ">= 1");
   require(max_steps_without_new >= 0, "max_steps_without_new", ">= 0");
   require(temperature > 0 && std::isfinite(temperature), "temperature", "> 0");
@@ -137,75 +201,35 @@ BasinHoppingResult basin_hopping(const Loss& loss, db::LandscapeIndex& index,
   for (const auto& m : land.minima) st.lowest_energy = std::min(st.lowest_energy, m.energy);
 
   out.status = BasinHoppingStatus::MaxSteps;
+  const BasinHoppingOptions& o = options;
   while (true) {
-    // Trial points are drawn serially so every walker's stream is independent of threads.
-    const int active = static_cast<int>(
-        std::min<std::int64_t>(options.walkers, options.max_steps - st.steps));
-    for (int w = 0; w < active; ++w) {
-      Walker& wk = walkers[w];
-      if (wk.has_current) {
-        wk.trial = wk.x;
-        for (int i = 0; i < n; ++i) wk.trial[i] += wk.rng.uniform(-wk.step, wk.step);
-      } else {
-        wk.trial = random_point(wk.rng, n, options.init_scale);
-      }
-    }
+    // Parallel phase: the landscape is only read. Walker w takes its steps with its own stream.
+    const std::int64_t budget = o.max_steps - st.steps;
+    const int per_walker = static_cast<int>(std::max<std::int64_t>(
+        1, std::min<std::int64_t>(o.steps_per_round, (budget + o.walkers - 1) / o.walkers)));
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-    for (int w = 0; w < active; ++w)
-      walkers[w].outcome = quench(loss, walkers[w].trial, options.minimizer, options.eigen_cutoff);
+    for (int w = 0; w < o.walkers; ++w)
+      walker_round(loss, index, o, tol, n, per_walker, walkers[w]);
 
     // Merge in walker order: the landscape grows identically for any thread count.
-    for (int w = 0; w < active; ++w) {
-      Walker& wk = walkers[w];
-      const Quench& q = wk.outcome;
-      ++st.steps;
-      ++wk.steps;
-      bool is_new = false;
-      const bool minimum = q.is_minimum(tol);
-      if (!q.result.converged() || q.result.grad_rms > tol) ++st.failed_quenches;
-      else if (q.classification.kind == PointKind::NonMorse) ++st.non_morse;
-      else if (q.classification.index > 0) ++st.saddles;
-      if (minimum) {
-        is_new = index.add_minimum(to_stored(q)).added;
-        st.lowest_energy = std::min(st.lowest_energy, q.result.energy);
-      }
-      if (is_new) {
-        ++st.new_minima;
-        st.steps_since_new = 0;
-        wk.steps_since_new = 0;
-      } else {
-        ++st.steps_since_new;
-        ++wk.steps_since_new;
-      }
-      // Metropolis acceptance at temperature T.
-      bool accept = false;
-      if (minimum) {
-        if (!wk.has_current || q.result.energy <= wk.energy) {
-          accept = true;
-        } else {
-          accept = wk.rng.uniform() < std::exp(-(q.result.energy - wk.energy) / options.temperature);
+    // steps_since_new counts the quenches of the rounds since one last added a minimum.
+    const std::int64_t found_before = st.new_minima;
+    std::int64_t round_steps = 0;
+    for (Walker& wk : walkers) {
+      round_steps += wk.round_steps;
+      st.steps += wk.round_steps;
+      st.accepted += wk.round_accepted;
+      st.failed_quenches += wk.round_failed;
+      st.non_morse += wk.round_non_morse;
+      st.saddles += wk.round_saddles;
+      for (std::size_t f = 0; f < wk.finds.size(); ++f) {
+        st.lowest_energy = std::min(st.lowest_energy, wk.finds[f].energy);
+        if (index.add_minimum(std::move(wk.finds[f])).added) {
+          ++st.new_minima;
         }
       }
-      if (accept) {
-        wk.x = q.result.x;
-        wk.energy = q.result.energy;
-        wk.has_current = true;
-        ++wk.accepted_in_window;
-        ++st.accepted;
-      }
-      if (options.adapt_interval > 0 && wk.steps % options.adapt_interval == 0) {
-        const double ratio = static_cast<double>(wk.accepted_in_window) / options.adapt_interval;
-        wk.step = ratio < options.target_acceptance ? wk.step * options.adapt_factor
-                                                    : wk.step / options.adapt_factor;
-        wk.step = std::clamp(wk.step, options.min_step_size, options.max_step_size);
-        wk.accepted_in_window = 0;
-      }
-      if (options.restart_after > 0 && wk.steps_since_new >= options.restart_after) {
-        wk.has_current = false;
-        wk.steps_since_new = 0;
-        wk.step = options.step_size;
-      }
     }
+    st.steps_since_new = st.new_minima > found_before ? 0 : st.steps_since_new + round_steps;
     st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
     if (callback && !callback(st)) {
       out.status = BasinHoppingStatus::Stopped;

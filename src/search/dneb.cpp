@@ -122,9 +122,12 @@ Eigen::VectorXd lbfgs_direction(const std::deque<Eigen::VectorXd>& S,
 
 std::string to_string(DnebStatus s) {
   switch (s) {
-    case DnebStatus::Converged: return "converged";
-    case DnebStatus::MaxIterations: return "max-iterations";
-    case DnebStatus::NonFinite: return "non-finite";
+    case DnebStatus::Converged:
+      return "converged";
+    case DnebStatus::MaxIterations:
+      return "max-iterations";
+    case DnebStatus::NonFinite:
+      return "non-finite";
   }
   return "unknown";
 }

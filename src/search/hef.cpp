@@ -8,7 +8,6 @@
 #include <limits>
 #include <stdexcept>
 #include <vector>
-#include <cstdlib>
 
 namespace lossland {
 
@@ -43,18 +42,29 @@ Eigen::VectorXd lbfgs_direction(const std::deque<Eigen::VectorXd>& S,
   return -q;
 }
 
-/// Up to opt.tangent_steps L-BFGS steps minimising E over x + span(v)^perp (gradient projected
-/// orthogonal to the unit vector v); each step is capped at `max_step` and halved until E does
-/// not rise. `gamma` is the initial inverse-curvature guess. Updates x and E.
-void tangent_minimise(const Loss& loss, const Eigen::VectorXd& v, const HefOptions& opt,
-                      double max_step, double gamma, Eigen::VectorXd& x, double& E, HefResult& r) {
-  auto project = [&](const Eigen::VectorXd& u) -> Eigen::VectorXd { return u - u.dot(v) * v; };
+/// Counters of capped_lbfgs().
+struct Counts {
+  int steps = 0;
+  int evaluations = 0;
+};
+
+/// GMIN/pele-style L-BFGS descent: up to `max_steps` steps until RMS(gradient) <= rms_tol, each
+/// step capped at `max_step` (Euclidean) and halved (memory reset) until E falls or, within the
+/// round-off of E (1e-13 max(1, |E|)), the gradient falls; it stops when neither happens.
+/// When `v` is non-empty (unit vector) the gradient is projected orthogonal to it, so E is
+/// minimised over x + span(v)^perp. `gamma` is the initial inverse-curvature guess. Updates x, E.
+void capped_lbfgs(const Loss& loss, const Eigen::VectorXd& v, int max_steps, double rms_tol,
+                  double max_step, double gamma, int memory, Eigen::VectorXd& x, double& E,
+                  Counts& c) {
+  auto project = [&](const Eigen::VectorXd& u) -> Eigen::VectorXd {
+    return v.size() == 0 ? u : Eigen::VectorXd(u - u.dot(v) * v);
+  };
   Eigen::VectorXd g, g_new, x_new;
   E = loss.energy_gradient(x, g);
-  ++r.function_evaluations;
+  ++c.evaluations;
   Eigen::VectorXd gp = project(g);
   std::deque<Eigen::VectorXd> S, Y;
-  for (int step = 0; step < opt.tangent_steps && rms(gp) > opt.rms_tolerance; ++step) {
+  for (int step = 0; step < max_steps && rms(gp) > rms_tol; ++step) {
     Eigen::VectorXd d = project(lbfgs_direction(S, Y, gp, gamma));
     if (d.dot(gp) >= 0) {
       S.clear();
@@ -62,23 +72,29 @@ void tangent_minimise(const Loss& loss, const Eigen::VectorXd& v, const HefOptio
       d = -gamma * gp;
     }
     if (d.norm() > max_step) d *= max_step / d.norm();
-    double E_new = std::numeric_limits<double>::infinity();
-    for (int halving = 0; halving < 20; ++halving) {
+    const double noise = 1e-13 * std::max(1.0, std::abs(E));
+    double E_new = 0.0;
+    Eigen::VectorXd gp_new;
+    bool accepted = false;
+    for (int halving = 0; halving < 30 && !accepted; ++halving) {
       x_new = x + d;
       E_new = loss.energy_gradient(x_new, g_new);
-      ++r.function_evaluations;
-      if (E_new <= E) break;
-      d *= 0.5;
-      S.clear();
-      Y.clear();
+      ++c.evaluations;
+      gp_new = project(g_new);
+      accepted = E_new < E - noise || (E_new <= E + noise && rms(gp_new) < rms(gp));
+      if (!accepted) {
+        d *= 0.5;
+        S.clear();
+        Y.clear();
+      }
     }
-    if (!(E_new <= E)) return;  // no descent left at round-off
-    const Eigen::VectorXd gp_new = project(g_new), y = gp_new - gp;
+    if (!accepted) return;  // no descent left at round-off
+    const Eigen::VectorXd y = gp_new - gp;
     const double sy = d.dot(y);
     if (sy > 1e-12 * d.norm() * y.norm()) {
       S.push_back(d);
       Y.push_back(y);
-      if (int(S.size()) > opt.lbfgs_memory) {
+      if (int(S.size()) > memory) {
         S.pop_front();
         Y.pop_front();
       }
@@ -87,7 +103,7 @@ void tangent_minimise(const Loss& loss, const Eigen::VectorXd& v, const HefOptio
     x = x_new;
     E = E_new;
     gp = gp_new;
-    ++r.tangent_iterations;
+    ++c.steps;
   }
 }
 
@@ -95,10 +111,14 @@ void tangent_minimise(const Loss& loss, const Eigen::VectorXd& v, const HefOptio
 
 std::string to_string(HefStatus s) {
   switch (s) {
-    case HefStatus::Converged: return "converged";
-    case HefStatus::MaxIterations: return "max-iterations";
-    case HefStatus::LostMode: return "lost-mode";
-    case HefStatus::NonFinite: return "non-finite";
+    case HefStatus::Converged:
+      return "converged";
+    case HefStatus::MaxIterations:
+      return "max-iterations";
+    case HefStatus::LostMode:
+      return "lost-mode";
+    case HefStatus::NonFinite:
+      return "non-finite";
   }
   return "unknown";
 }
@@ -133,7 +153,7 @@ HefResult hef(const Loss& loss, const Eigen::VectorXd& x0, const HefOptions& opt
   Eigen::VectorXd x = x0, g;
   Eigen::MatrixXd H;
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig;
-  Eigen::VectorXd followed;  // the mode followed last iteration (tracking by overlap)
+  Eigen::VectorXd followed;  // the mode followed last iteration, for its orientation
   if (direction.size() != 0) followed = direction.normalized();
   double trust = opt.trust_radius, last_rms = std::numeric_limits<double>::infinity();
   bool last_was_ef = false;
@@ -166,8 +186,7 @@ HefResult hef(const Loss& loss, const Eigen::VectorXd& x0, const HefOptions& opt
     if (r.iterations >= opt.max_iterations) {
       r.status = HefStatus::MaxIterations;
       r.message = "RMS gradient " + std::to_string(r.grad_rms) + " (index " +
-                  std::to_string(index) + ") after " + std::to_string(r.iterations) +
-                  " iterations";
+                  std::to_string(index) + ") after " + std::to_string(r.iterations) + " iterations";
       return r;
     }
     ++r.iterations;
@@ -176,13 +195,11 @@ HefResult hef(const Loss& loss, const Eigen::VectorXd& x0, const HefOptions& opt
                          opt.max_trust_radius);
     last_rms = r.grad_rms;
 
-    // The followed mode: the lowest, or the best overlap with the previous one when tracking.
-    Eigen::Index k = 0;
-    if (followed.size() != 0 && getenv("TRACK")) (U.transpose() * followed).cwiseAbs().maxCoeff(&k);
-    Eigen::VectorXd v = U.col(k);
+    // The followed mode: the lowest, oriented like the previous one (or `direction`).
+    Eigen::VectorXd v = U.col(0);
     if (followed.size() != 0 && v.dot(followed) < 0) v = -v;
-    if (direction.size() != 0) followed = v;
-    const double e = lam[k];
+    followed = v;
+    const double e = lam[0];
     positive_run = e < 0 ? 0 : positive_run + 1;
     if (positive_run > opt.max_positive_iterations) {
       r.status = HefStatus::LostMode;
@@ -193,7 +210,7 @@ HefResult hef(const Loss& loss, const Eigen::VectorXd& x0, const HefOptions& opt
 
     // Full eigenvector-following (P-RFO form) when only the followed mode is negative.
     const Eigen::VectorXd F = U.transpose() * g;
-    const bool one_negative = k == 0 && e < 0 && (p == 1 || lam[1] > 0);
+    const bool one_negative = e < 0 && (p == 1 || lam[1] > 0);
     if (one_negative) {
       Eigen::VectorXd h(p);
       for (int i = 0; i < p; ++i) h[i] = i == 0 ? ef_step(F[i], lam[i]) : -ef_step(F[i], lam[i]);
@@ -217,13 +234,20 @@ HefResult hef(const Loss& loss, const Eigen::VectorXd& x0, const HefOptions& opt
     ++r.function_evaluations;
     const double predicted = Fv * h + 0.5 * e * h * h, actual = E_up - E;
     const double mismatch = predicted != 0 ? std::abs(actual / predicted - 1) : 0.0;
-    if (mismatch < 0.25) trust = std::min(trust * 1.5, opt.max_trust_radius);
-    else if (mismatch > 1) trust = std::max(trust * 0.5, opt.min_trust_radius);
+    if (mismatch < 0.25)
+      trust = std::min(trust * 1.5, opt.max_trust_radius);
+    else if (mismatch > 1)
+      trust = std::max(trust * 0.5, opt.min_trust_radius);
 
     const double stiffest = lam.cwiseAbs().maxCoeff();
     double E_t = E_up;
-    if (opt.tangent_steps > 0 && p > 1)
-      tangent_minimise(loss, v, opt, trust, stiffest > 0 ? 1 / stiffest : 1.0, x, E_t, r);
+    if (opt.tangent_steps > 0 && p > 1) {
+      Counts c;
+      capped_lbfgs(loss, v, opt.tangent_steps, opt.rms_tolerance, trust,
+                   stiffest > 0 ? 1 / stiffest : 1.0, opt.lbfgs_memory, x, E_t, c);
+      r.tangent_iterations += c.steps;
+      r.function_evaluations += c.evaluations;
+    }
   }
 }
 
@@ -235,7 +259,7 @@ bool is_transition_state(const Loss& loss, const Eigen::VectorXd& x, double rms_
 
 DescentResult descend_from_saddle(const Loss& loss, const Eigen::VectorXd& ts,
                                   const Eigen::VectorXd& eigenvector, double pushoff,
-                                  const MinimizerOptions& options) {
+                                  const MinimizerOptions& options, double max_step) {
   if (ts.size() != loss.dim() || eigenvector.size() != loss.dim())
     throw std::invalid_argument("descend_from_saddle: ts and eigenvector must have " +
                                 std::to_string(loss.dim()) + " entries");
@@ -243,6 +267,9 @@ DescentResult descend_from_saddle(const Loss& loss, const Eigen::VectorXd& ts,
     throw std::invalid_argument("descend_from_saddle: eigenvector is zero");
   if (!(pushoff > 0) || !std::isfinite(pushoff))
     throw std::invalid_argument("descend_from_saddle: pushoff must be finite and > 0");
+  if (!(max_step > 0) || !std::isfinite(max_step))
+    throw std::invalid_argument("descend_from_saddle: max_step must be finite and > 0");
+  options.validate();
   const Eigen::VectorXd v = eigenvector.normalized();
   const double E_ts = loss.energy(ts);
   const double below = E_ts - 1e-14 * std::abs(E_ts);  // must start strictly below this
@@ -251,7 +278,16 @@ DescentResult descend_from_saddle(const Loss& loss, const Eigen::VectorXd& ts,
     double d = pushoff;
     for (int doubling = 0; doubling < 20 && !(loss.energy(ts + sign * d * v) < below); ++doubling)
       d *= 2;
-    MinimizerResult m = minimize(loss, ts + sign * d * v, options);
+    // Capped descent into the basin first: minimize()'s L-BFGS (LBFGS++) tries a unit-length
+    // first step, which can land in a non-adjacent basin; it then only polishes.
+    Eigen::VectorXd x = ts + sign * d * v;
+    double E = 0.0;
+    Counts c;
+    capped_lbfgs(loss, Eigen::VectorXd(), options.max_lbfgs_iterations, options.lbfgs_rms_tolerance,
+                 max_step, 1.0, options.lbfgs_memory, x, E, c);
+    MinimizerResult m = minimize(loss, x, options);
+    m.lbfgs_iterations += c.steps;
+    m.function_evaluations += c.evaluations;
     if (sign > 0) {
       out.plus = std::move(m);
       out.pushoff_plus = d;

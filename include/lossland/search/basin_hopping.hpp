@@ -2,8 +2,10 @@
 /// \file
 /// Basin-hopping global optimisation (Li & Scheraga 1987; Wales & Doye 1997; papers/004 Sec. III):
 /// random perturbation of the current minimum, quench, Metropolis acceptance at temperature T,
-/// adaptive step size; several walkers advanced in lock-step rounds, so that a run is
-/// reproducible for a seed whatever the number of threads.
+/// adaptive step size. Several walkers run in parallel rounds: in a round each walker takes
+/// `steps_per_round` steps on its own, judging "new" against the landscape as it stood at the
+/// start of the round plus its own finds; then the finds are merged in walker order. A run is
+/// therefore reproducible for a seed and walker count whatever the number of threads.
 
 #include <Eigen/Core>
 #include <cstdint>
@@ -22,9 +24,12 @@ struct BasinHoppingOptions {
   int walkers = 4;
   /// Worker threads; 0 means all cores. [0, 1024]
   int threads = 0;
+  /// Steps each walker takes between merges (larger: less synchronisation). [1, 1e6]
+  int steps_per_round = 10;
   /// Stop after this many quenches in total (all walkers). [1, 1e12]
   std::int64_t max_steps = 200000;
-  /// Stop after this many consecutive quenches (all walkers) found no new minimum; 0 disables.
+  /// Stop once the rounds since the last one that added a minimum hold this many quenches
+  /// (all walkers together); 0 disables.
   /// The default found every XOR minimum for N_h <= 6 in the tests and survey runs. [0, 1e12]
   std::int64_t max_steps_without_new = 3000;
   /// Metropolis temperature in loss units. (0, inf). Minima of the XOR losses differ by

@@ -24,11 +24,13 @@ struct HefOptions {
   int max_iterations = 500;
   /// Starting trust radius of the uphill / eigenvector-following step. Range
   /// [min_trust_radius, max_trust_radius].
-  double trust_radius = 0.1;
+  double trust_radius = 0.05;
   /// Smallest trust radius. Range (0, max_trust_radius].
   double min_trust_radius = 1e-8;
-  /// Largest trust radius. Range [min_trust_radius, inf).
-  double max_trust_radius = 0.5;
+  /// Largest trust radius (pele's maxstep). Measured on Mueller-Brown: with 0.5 two of the four
+  /// single-ended walks from minima 1 and 2 overshoot and are lost; 0.05 and 0.1 find all four.
+  /// Range [min_trust_radius, inf).
+  double max_trust_radius = 0.1;
   /// L-BFGS steps in the tangent space after each uphill step. Range [0, 1000].
   int tangent_steps = 10;
   /// L-BFGS history length of the tangent-space minimisation. Range [1, 100].
@@ -52,22 +54,22 @@ std::string to_string(HefStatus s);
 struct HefResult {
   HefStatus status = HefStatus::MaxIterations;
   std::string message;
-  Eigen::VectorXd x;            ///< final point
-  double energy = 0.0;          ///< E(x)
-  double grad_rms = 0.0;        ///< RMS gradient at x
-  double eigenvalue = 0.0;      ///< lowest Hessian eigenvalue at x
-  Eigen::VectorXd eigenvector;  ///< its unit eigenvector
-  int iterations = 0;           ///< macro-iterations (= exact Hessians)
-  int ef_iterations = 0;        ///< of which full eigenvector-following (Newton) steps
-  int tangent_iterations = 0;   ///< tangent-space L-BFGS steps
-  int function_evaluations = 0; ///< energy/gradient calls outside the Hessian evaluations
+  Eigen::VectorXd x;             ///< final point
+  double energy = 0.0;           ///< E(x)
+  double grad_rms = 0.0;         ///< RMS gradient at x
+  double eigenvalue = 0.0;       ///< lowest Hessian eigenvalue at x
+  Eigen::VectorXd eigenvector;   ///< its unit eigenvector
+  int iterations = 0;            ///< macro-iterations (= exact Hessians)
+  int ef_iterations = 0;         ///< of which full eigenvector-following (Newton) steps
+  int tangent_iterations = 0;    ///< tangent-space L-BFGS steps
+  int function_evaluations = 0;  ///< energy/gradient calls outside the Hessian evaluations
   bool converged() const { return status == HefStatus::Converged; }
 };
 
 /// Searches for an index-one saddle from `x0`. Each macro-iteration diagonalises the exact
-/// Hessian (Eigen SelfAdjointEigenSolver) and, with (e, v) the followed eigenpair (the lowest;
-/// or, when `direction` is given, the eigenvector overlapping most with the previously followed
-/// one, starting from `direction`) and F = g.v:
+/// Hessian (Eigen SelfAdjointEigenSolver) and, with (e, v) the lowest eigenpair (v oriented like
+/// the previous iteration's, first like `direction` when given: that is the side the walk leaves
+/// a minimum by where the gradient component along v vanishes) and F = g.v:
 ///  - hybrid phase: step uphill along v by h = 2F / (|e| (1 + sqrt(1 + 4F^2/e^2)))
 ///    (Munro & Wales Eq. 6; h has the sign of F, so E rises), a full trust-radius step uphill when
 ///    e >= 0; the trust radius grows (x1.5) when the actual energy change is within 25% of the
@@ -90,18 +92,22 @@ bool is_transition_state(const Loss& loss, const Eigen::VectorXd& x, double rms_
 
 /// The two minimisations of a saddle's descent.
 struct DescentResult {
-  MinimizerResult plus, minus;        ///< from ts + d v and ts - d v
-  double pushoff_plus = 0.0;          ///< the push-off d actually used on each side
+  MinimizerResult plus, minus;  ///< from ts + d v and ts - d v
+  double pushoff_plus = 0.0;    ///< the push-off d actually used on each side
   double pushoff_minus = 0.0;
 };
 
-/// Pushes off the saddle `ts` by +-d along the normalised `eigenvector` and minimises both sides
-/// with lossland::minimize. d starts at `pushoff` and doubles (at most 20 times) while
-/// E(ts +- d v) is not below E(ts) by more than 1e-14 |E(ts)|, so each side starts downhill even
-/// on a very soft saddle. Throws std::invalid_argument for sizes, a zero eigenvector or
-/// pushoff <= 0.
+/// Pushes off the saddle `ts` by +-d along the normalised `eigenvector` and minimises both sides.
+/// d starts at `pushoff` (pele: 0.01) and doubles (at most 20 times) while E(ts +- d v) is not
+/// below E(ts) by more than 1e-14 |E(ts)|, so each side starts downhill even on a very soft
+/// saddle. Each side first descends by a GMIN/pele-style L-BFGS whose steps are capped at
+/// `max_step` (pele's maxstep 0.1) and never raise E, down to options.lbfgs_rms_tolerance (so it
+/// stays in the basin the steepest-descent path enters), then lossland::minimize polishes and
+/// checks that the end is a minimum (the capped descent's steps and evaluations are added to
+/// lbfgs_iterations and function_evaluations). Throws std::invalid_argument for sizes, bad options,
+/// a zero eigenvector, or pushoff / max_step not finite and > 0.
 DescentResult descend_from_saddle(const Loss& loss, const Eigen::VectorXd& ts,
                                   const Eigen::VectorXd& eigenvector, double pushoff,
-                                  const MinimizerOptions& options = {});
+                                  const MinimizerOptions& options = {}, double max_step = 0.1);
 
 }  // namespace lossland
