@@ -272,12 +272,26 @@ DescentResult descend_from_saddle(const Loss& loss, const Eigen::VectorXd& ts,
   options.validate();
   const Eigen::VectorXd v = eigenvector.normalized();
   const double E_ts = loss.energy(ts);
-  const double below = E_ts - 1e-14 * std::abs(E_ts);  // must start strictly below this
   DescentResult out;
   for (const double sign : {1.0, -1.0}) {
-    double d = pushoff;
-    for (int doubling = 0; doubling < 20 && !(loss.energy(ts + sign * d * v) < below); ++doubling)
-      d *= 2;
+    // The push-off that maximises the decrease in energy along the mode (papers/004 Sec. III),
+    // scanned geometrically from pushoff * 2^-40 up to pushoff: for an ordinary saddle that is
+    // `pushoff` itself; for a saddle ~1e-11 above a minimum only ~1e-3 away it stops at the
+    // bottom of the line instead of overshooting past the minimum.
+    // Decreases smaller than the round-off of E (1e-14 relative) are not trusted.
+    const double noise = 1e-14 * std::max(1.0, std::abs(E_ts));
+    double d = pushoff, best_E = E_ts - noise;
+    bool found = false;
+    for (double trial = std::ldexp(pushoff, -40); trial <= pushoff * (1 + 1e-12); trial *= 2) {
+      const double Et = loss.energy(ts + sign * trial * v);
+      if (Et < best_E) {
+        best_E = Et;
+        d = trial;
+        found = true;
+      } else if (found && Et > best_E + noise) {
+        break;  // past the lowest point along the line
+      }
+    }
     // Capped descent into the basin first: minimize()'s L-BFGS (LBFGS++) tries a unit-length
     // first step, which can land in a non-adjacent basin; it then only polishes.
     Eigen::VectorXd x = ts + sign * d * v;

@@ -1,0 +1,127 @@
+#pragma once
+/// \file
+/// Building a connected landscape (papers/004 Sec. III; DESIGN section 2): double-ended DNEB
+/// searches between pairs of minima, the band's maxima refined to transition states by hybrid
+/// eigenvector-following, both steepest-descent sides quenched to minima and identified up to
+/// symmetry; missing links chosen by Dijkstra over the minima (OPTIM's NEWCONNECT, pele's
+/// DoubleEndedConnect: weight 0 for a connected pair, squared aligned distance otherwise);
+/// single-ended searches from minima along their softest modes.
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "lossland/db/landscape_index.hpp"
+#include "lossland/model/loss.hpp"
+#include "lossland/search/dneb.hpp"
+#include "lossland/search/hef.hpp"
+
+namespace lossland {
+
+struct ConnectOptions {
+  DnebOptions dneb = default_dneb();
+  HefOptions hef = default_hef();
+  MinimizerOptions minimizer;
+  /// Zero-eigenvalue cutoff for classifying minima and transition states (paper: 1e-9).
+  /// (0, 1e-3]
+  double eigen_cutoff = kDefaultEigenCutoff;
+  /// Largest push-off from a transition state along its eigenvector (pele: 0.01); the one used
+  /// maximises the energy decrease along the mode, which handles saddles ~1e-11 above a
+  /// minimum only ~1e-3 away. (0, 1]
+  double pushoff = 1e-2;
+  /// Largest step of the capped descent from a saddle (keeps it in the adjacent basin). (0, 1]
+  double descent_max_step = 0.1;
+  /// DNEB attempts a pair may use before it is given up (`--pair` and the connection phase).
+  /// [1, 1000]
+  int attempts_per_pair = 2;
+  /// Attempts in all for one `--pair` connection or one component join. [1, 1e6]
+  int max_attempts = 60;
+  /// In the refinement passes: all pairs of minima when there are at most this many minima,
+  /// otherwise each minimum with its `neighbours` nearest (aligned distance). [0, 1e5]
+  int all_pairs_limit = 40;
+  int neighbours = 6;  ///< [1, 1000]
+  /// Softest Hessian modes of each minimum searched single-ended, both directions. [0, 100]
+  int single_ended_modes = 2;
+  /// First displacement and trust radius of a single-ended search from a minimum.
+  /// [hef.min_trust_radius, hef.max_trust_radius]
+  double single_ended_step = 1e-3;
+  /// Refinement passes after the minima are connected; stops early when a pass finds nothing
+  /// new. [0, 100]
+  int max_passes = 4;
+  /// Worker threads (0: all cores). Results depend on the options, not on this. [0, 1024]
+  int threads = 0;
+
+  /// The DNEB defaults used for network losses: a band relaxed further than the generic
+  /// defaults, since the loss is tiny at small lambda.
+  static DnebOptions default_dneb();
+  /// Eigenvector-following gives up sooner on a band maximum that slides into a minimum.
+  static HefOptions default_hef();
+  void validate() const;
+};
+
+/// What one refinement produced (computed in parallel, merged serially).
+struct TsCandidate {
+  bool is_ts = false;
+  std::string why;  ///< if not a transition state: why not
+  db::StoredPoint ts;
+  db::StoredPoint plus, minus;  ///< the two minima from the descents
+};
+
+struct ConnectStats {
+  std::int64_t attempts = 0;           ///< DNEB bands and single-ended searches run
+  std::int64_t candidates = 0;         ///< band maxima / single-ended ends refined
+  std::int64_t new_ts = 0;
+  std::int64_t new_minima = 0;         ///< minima first seen at the bottom of a descent
+  std::int64_t degenerate_ts = 0;      ///< both sides in the same minimum (kept and marked)
+  std::int64_t rejected = 0;           ///< refinements that did not end at a valid TS
+  std::map<std::string, std::int64_t> rejected_because;  ///< count per reason
+  int components = 0;                  ///< connected sets of minima at the end
+  int passes = 0;                      ///< refinement passes run
+  double seconds = 0.0;
+};
+
+enum class ConnectStatus { Connected, NotConnected, Stopped };
+std::string to_string(ConnectStatus s);
+
+struct ConnectResult {
+  ConnectStatus status = ConnectStatus::NotConnected;
+  std::string message;
+  ConnectStats stats;
+};
+
+/// Called after each batch of attempts from the calling thread; return false to stop (Ctrl-C).
+/// The landscape may be saved from here.
+using ConnectCallback = std::function<bool(const ConnectStats&)>;
+
+/// Connected sets of minima through the stored transition states: label per minimum,
+/// 0..count-1, the set holding the lowest minimum first.
+std::vector<int> connected_components(const db::Landscape& land, int* count = nullptr);
+
+/// Refines a guess (a band maximum, or any point) to a transition state and descends from it.
+TsCandidate refine_transition_state(const Loss& loss, const Eigen::VectorXd& guess,
+                                    const ConnectOptions& options,
+                                    const Eigen::VectorXd& direction = Eigen::VectorXd());
+
+/// DNEB between minima i and j (j aligned onto i first), every band maximum refined.
+std::vector<TsCandidate> double_ended_attempt(const Loss& loss, const db::Landscape& land,
+                                              std::int64_t i, std::int64_t j,
+                                              const ConnectOptions& options);
+
+/// Stores a refined candidate: its minima (added if new) and the transition state with its
+/// two minima. Returns true if the transition state was new.
+bool store_candidate(db::LandscapeIndex& index, const TsCandidate& c, ConnectStats& stats);
+
+/// `connect --pair I J`: until I and J are in one connected set or max_attempts are used.
+ConnectResult connect_pair(const Loss& loss, db::LandscapeIndex& index, std::int64_t i,
+                           std::int64_t j, const ConnectOptions& options,
+                           const ConnectCallback& callback = {});
+
+/// `connect --all`: joins every minimum to the global minimum's set, then refinement passes
+/// (pairs and single-ended searches) until a pass finds nothing new or max_passes.
+ConnectResult connect_all(const Loss& loss, db::LandscapeIndex& index,
+                          const ConnectOptions& options, const ConnectCallback& callback = {});
+
+}  // namespace lossland
