@@ -1,5 +1,6 @@
 #include "lossland/optimize/minimizer.hpp"
 
+#include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
 #include <LBFGS.h>
 
@@ -57,24 +58,31 @@ class LossProblem final : public LbfgsProblem {
   const Loss& loss_;
 };
 
-/// Newton iterations with the exact Hessian. Uses |eigenvalue| (saddle-free Newton), so a step
-/// never climbs a negative mode; a step is accepted when it lowers the energy or, once the
-/// energy changes fall below round-off, the gradient.
-void newton_polish(const Loss& loss, const MinimizerOptions& opt, MinimizerResult& r) {
+/// Newton step -H^{-1} g. A positive-definite Hessian (the usual case near a minimum) is
+/// factorised by Cholesky; otherwise the step uses |eigenvalue| (saddle-free Newton), so it never
+/// climbs a negative mode.
+Eigen::VectorXd newton_step(const Eigen::MatrixXd& h, const Eigen::VectorXd& g) {
+  Eigen::LLT<Eigen::MatrixXd> llt(h);
+  if (llt.info() == Eigen::Success) return -llt.solve(g);
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(h);
+  const Eigen::VectorXd& lam = eig.eigenvalues();
+  const Eigen::MatrixXd& U = eig.eigenvectors();
+  Eigen::VectorXd gt = U.transpose() * g;
+  const double floor = 1e-14 * std::max(1.0, lam.cwiseAbs().maxCoeff());
+  for (Eigen::Index i = 0; i < gt.size(); ++i) gt[i] /= std::max(std::abs(lam[i]), floor);
+  return -(U * gt);
+}
+
+/// Newton iterations with the exact Hessian; a step is accepted when it lowers the energy or,
+/// once the energy changes fall below round-off, the gradient. Leaves the Hessian at r.x in `h`.
+void newton_polish(const Loss& loss, const MinimizerOptions& opt, MinimizerResult& r,
+                   Eigen::MatrixXd& h) {
   Eigen::VectorXd g, g_trial, x_trial;
-  Eigen::MatrixXd h;
-  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig;
   double e = loss.energy_gradient_hessian(r.x, g, h);
   ++r.function_evaluations;
   for (int it = 0; it < opt.max_newton_iterations; ++it) {
     if (rms(g) <= opt.rms_tolerance) break;
-    eig.compute(h);
-    const Eigen::VectorXd& lam = eig.eigenvalues();
-    const Eigen::MatrixXd& U = eig.eigenvectors();
-    Eigen::VectorXd gt = U.transpose() * g;
-    const double floor = 1e-14 * std::max(1.0, lam.cwiseAbs().maxCoeff());
-    for (Eigen::Index i = 0; i < gt.size(); ++i) gt[i] /= std::max(std::abs(lam[i]), floor);
-    Eigen::VectorXd step = -(U * gt);
+    Eigen::VectorXd step = newton_step(h, g);
     const double norm = step.norm();
     if (norm > opt.max_newton_step) step *= opt.max_newton_step / norm;
     bool accepted = false;
@@ -199,7 +207,9 @@ MinimizerResult minimize(const Loss& loss, const Eigen::VectorXd& x0,
       return total;
     }
     const int lbfgs_evaluations = r.function_evaluations;
-    if (options.max_newton_iterations > 0) newton_polish(loss, options, r);
+    Eigen::MatrixXd h;
+    if (options.max_newton_iterations > 0) newton_polish(loss, options, r, h);
+    else h = loss.hessian(r.x);
     total.newton_iterations += r.newton_iterations;
     total.function_evaluations += r.function_evaluations - lbfgs_evaluations;
     total.x = r.x;
@@ -219,8 +229,16 @@ MinimizerResult minimize(const Loss& loss, const Eigen::VectorXd& x0,
       total.message = "RMS gradient " + std::to_string(r.grad_rms) + " above tolerance";
       return total;
     }
-    // Converged: make sure it is not a saddle (a quench must end in a minimum).
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(loss.hessian(r.x));
+    // Converged: make sure it is not a saddle (a quench must end in a minimum). If H + c I
+    // has a Cholesky factor no eigenvalue lies below -c; only otherwise is the spectrum needed.
+    h.diagonal().array() += options.saddle_escape_cutoff;
+    if (Eigen::LLT<Eigen::MatrixXd>(h).info() == Eigen::Success) {
+      total.status = MinimizerStatus::Converged;
+      total.message.clear();
+      return total;
+    }
+    h.diagonal().array() -= options.saddle_escape_cutoff;
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(h);
     const double lowest = eig.eigenvalues()[0];
     if (lowest >= -options.saddle_escape_cutoff || escape >= options.max_saddle_escapes) {
       total.status = MinimizerStatus::Converged;
