@@ -58,31 +58,25 @@ class LossProblem final : public LbfgsProblem {
   const Loss& loss_;
 };
 
-/// Newton step -H^{-1} g. A positive-definite Hessian (the usual case near a minimum) is
-/// factorised by Cholesky; otherwise the step uses |eigenvalue| (saddle-free Newton), so it never
-/// climbs a negative mode.
-Eigen::VectorXd newton_step(const Eigen::MatrixXd& h, const Eigen::VectorXd& g) {
-  Eigen::LLT<Eigen::MatrixXd> llt(h);
-  if (llt.info() == Eigen::Success) return -llt.solve(g);
-  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(h);
-  const Eigen::VectorXd& lam = eig.eigenvalues();
-  const Eigen::MatrixXd& U = eig.eigenvectors();
-  Eigen::VectorXd gt = U.transpose() * g;
-  const double floor = 1e-14 * std::max(1.0, lam.cwiseAbs().maxCoeff());
-  for (Eigen::Index i = 0; i < gt.size(); ++i) gt[i] /= std::max(std::abs(lam[i]), floor);
-  return -(U * gt);
-}
-
 /// Newton iterations with the exact Hessian; a step is accepted when it lowers the energy or,
 /// once the energy changes fall below round-off, the gradient. Leaves the Hessian at r.x in `h`.
-void newton_polish(const Loss& loss, const MinimizerOptions& opt, MinimizerResult& r,
+/// Returns false if it stopped at a point whose Hessian is not positive definite.
+bool newton_polish(const Loss& loss, const MinimizerOptions& opt, MinimizerResult& r,
                    Eigen::MatrixXd& h) {
   Eigen::VectorXd g, g_trial, x_trial;
   double e = loss.energy_gradient_hessian(r.x, g, h);
   ++r.function_evaluations;
+  bool convex = true;
   for (int it = 0; it < opt.max_newton_iterations; ++it) {
     if (rms(g) <= opt.rms_tolerance) break;
-    Eigen::VectorXd step = newton_step(h, g);
+    // Newton only where the Hessian is positive definite: elsewhere (a flat, non-convex region
+    // whose gradient fell below the hand-over tolerance) the caller goes back to L-BFGS.
+    Eigen::LLT<Eigen::MatrixXd> llt(h);
+    if (llt.info() != Eigen::Success) {
+      convex = false;
+      break;
+    }
+    Eigen::VectorXd step = -llt.solve(g);
     const double norm = step.norm();
     if (norm > opt.max_newton_step) step *= opt.max_newton_step / norm;
     bool accepted = false;
@@ -108,6 +102,7 @@ void newton_polish(const Loss& loss, const MinimizerOptions& opt, MinimizerResul
   }
   r.energy = e;
   r.grad_rms = rms(g);
+  return convex;
 }
 
 }  // namespace
@@ -193,11 +188,14 @@ MinimizerResult minimize(const Loss& loss, const Eigen::VectorXd& x0,
   LossProblem problem(loss);
   MinimizerResult total;
   Eigen::VectorXd start = x0;
-  for (int escape = 0;; ++escape) {
-    MinimizerResult r = lbfgs_minimize(problem, start, options.lbfgs_rms_tolerance,
+  double lbfgs_tolerance = options.lbfgs_rms_tolerance;
+  int escapes = 0;
+  while (true) {
+    MinimizerResult r = lbfgs_minimize(problem, start, lbfgs_tolerance,
                                        options.max_lbfgs_iterations, options.lbfgs_memory);
     total.lbfgs_iterations += r.lbfgs_iterations;
     total.function_evaluations += r.function_evaluations;
+    total.saddle_escapes = escapes;
     if (r.status == MinimizerStatus::NonFinite) {
       total.status = r.status;
       total.message = r.message;
@@ -208,18 +206,26 @@ MinimizerResult minimize(const Loss& loss, const Eigen::VectorXd& x0,
     }
     const int lbfgs_evaluations = r.function_evaluations;
     Eigen::MatrixXd h;
-    if (options.max_newton_iterations > 0) newton_polish(loss, options, r, h);
+    bool convex = true;
+    if (options.max_newton_iterations > 0) convex = newton_polish(loss, options, r, h);
     else h = loss.hessian(r.x);
     total.newton_iterations += r.newton_iterations;
     total.function_evaluations += r.function_evaluations - lbfgs_evaluations;
     total.x = r.x;
     total.energy = r.energy;
     total.grad_rms = r.grad_rms;
-    total.saddle_escapes = escape;
     if (!std::isfinite(r.energy)) {
       total.status = MinimizerStatus::NonFinite;
       total.message = "the energy became non-finite";
       return total;
+    }
+    if (r.grad_rms > options.rms_tolerance && !convex &&
+        lbfgs_tolerance > options.rms_tolerance) {
+      // Handed over in a flat, non-convex region (gradients there can be ~1e-8 at lambda =
+      // 1e-6): back to L-BFGS, 100x tighter, from here.
+      lbfgs_tolerance = std::max(options.rms_tolerance, lbfgs_tolerance * 1e-2);
+      start = r.x;
+      continue;
     }
     if (r.grad_rms > options.rms_tolerance) {
       total.status = (r.status == MinimizerStatus::LineSearchFailed ||
@@ -240,7 +246,7 @@ MinimizerResult minimize(const Loss& loss, const Eigen::VectorXd& x0,
     h.diagonal().array() -= options.saddle_escape_cutoff;
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(h);
     const double lowest = eig.eigenvalues()[0];
-    if (lowest >= -options.saddle_escape_cutoff || escape >= options.max_saddle_escapes) {
+    if (lowest >= -options.saddle_escape_cutoff || escapes >= options.max_saddle_escapes) {
       total.status = MinimizerStatus::Converged;
       total.message = lowest < -options.saddle_escape_cutoff
                           ? "converged to a saddle; escapes exhausted"
@@ -250,6 +256,8 @@ MinimizerResult minimize(const Loss& loss, const Eigen::VectorXd& x0,
     const Eigen::VectorXd v = eig.eigenvectors().col(0) * options.saddle_escape_step;
     const double ep = loss.energy(r.x + v), em = loss.energy(r.x - v);
     start = ep <= em ? Eigen::VectorXd(r.x + v) : Eigen::VectorXd(r.x - v);
+    ++escapes;
+    lbfgs_tolerance = options.lbfgs_rms_tolerance;
   }
 }
 

@@ -62,6 +62,17 @@ std::vector<TsCandidate> run_job(const Loss& loss, const db::Landscape& land, co
   return {refine_transition_state(loss, start, small, v)};
 }
 
+/// How many of a minimum's softest modes to search single-ended: `wanted`, extended over any
+/// modes degenerate with the last one (relative 1e-6). Within a degenerate eigenspace the
+/// solver's basis is arbitrary, e.g. at the all-zero minimum, whose Hessian is 2 lambda times
+/// the identity apart from the output biases, so the whole space is searched.
+int searched_modes(const db::StoredPoint& m, int wanted) {
+  const auto& ev = m.eigenvalues;
+  int k = std::min<int>(wanted, static_cast<int>(ev.size()));
+  while (k > 0 && k < ev.size() && std::abs(ev[k] - ev[k - 1]) <= 1e-6 * std::abs(ev[k - 1])) ++k;
+  return k;
+}
+
 /// Runs jobs in parallel and merges them in job order; returns true if anything was new.
 bool run_batch(const Loss& loss, db::LandscapeIndex& index, const std::vector<Job>& jobs,
                const ConnectOptions& o, ConnectStats& st) {
@@ -442,7 +453,7 @@ ConnectResult connect_all(const Loss& loss, db::LandscapeIndex& index, const Con
       ++count;
     }
     for (std::int64_t a = 0; a < n; ++a)
-      for (int mode = 0; mode < o.single_ended_modes && mode < land.num_params(); ++mode)
+      for (int mode = 0; mode < searched_modes(land.minima[a], o.single_ended_modes); ++mode)
         if (searched.insert({a, mode}).second)
           for (int sign : {1, -1}) jobs.push_back({true, a, mode, 0, sign});
     if (jobs.empty()) break;

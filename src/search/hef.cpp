@@ -292,13 +292,26 @@ DescentResult descend_from_saddle(const Loss& loss, const Eigen::VectorXd& ts,
         break;  // past the lowest point along the line
       }
     }
+    // A flat-topped saddle: no decrease above round-off within pushoff; grow it until there is.
+    for (double trial = 2 * pushoff; !found && trial <= std::ldexp(pushoff, 20); trial *= 2) {
+      if (loss.energy(ts + sign * trial * v) < best_E) {
+        d = trial;
+        found = true;
+      }
+    }
     // Capped descent into the basin first: minimize()'s L-BFGS (LBFGS++) tries a unit-length
     // first step, which can land in a non-adjacent basin; it then only polishes.
     Eigen::VectorXd x = ts + sign * d * v;
     double E = 0.0;
     Counts c;
-    capped_lbfgs(loss, Eigen::VectorXd(), options.max_lbfgs_iterations, options.lbfgs_rms_tolerance,
-                 max_step, 1.0, options.lbfgs_memory, x, E, c);
+    // Scale-aware depth: near a very soft saddle the whole slope has gradients ~1e-8, below
+    // the usual hand-over tolerance, so descend until the gradient is 1e-3 of its start value.
+    Eigen::VectorXd g0;
+    loss.energy_gradient(x, g0);
+    const double depth = std::min(options.lbfgs_rms_tolerance, 1e-3 * rms(g0));
+    capped_lbfgs(loss, Eigen::VectorXd(), options.max_lbfgs_iterations,
+                 std::max(depth, options.rms_tolerance), max_step, 1.0, options.lbfgs_memory, x, E,
+                 c);
     MinimizerResult m = minimize(loss, x, options);
     m.lbfgs_iterations += c.steps;
     m.function_evaluations += c.evaluations;

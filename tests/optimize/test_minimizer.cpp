@@ -113,7 +113,15 @@ TEST(Minimizer, IterationCapIsAStatus) {
 }
 
 TEST(Minimizer, NonFiniteEnergyIsAStatusNotACrash) {
-  const MinimizerResult r = minimize(Poisoned(), Eigen::Vector2d(0.5, 0.1));
+  // Downhill runs into a NaN wall: the line search backs off, the run ends unconverged at a
+  // finite point.
+  MinimizerResult r = minimize(Poisoned(), Eigen::Vector2d(0.5, 0.1));
+  EXPECT_FALSE(r.converged());
+  EXPECT_TRUE(std::isfinite(r.energy));
+  EXPECT_LE(r.x.norm(), 2.0);
+  EXPECT_FALSE(r.message.empty());
+  // Starting beyond the wall: non-finite from the start.
+  r = minimize(Poisoned(), Eigen::Vector2d(3.0, 0.0));
   EXPECT_EQ(r.status, MinimizerStatus::NonFinite);
 }
 

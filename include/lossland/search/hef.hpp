@@ -101,7 +101,8 @@ struct DescentResult {
 /// On each side d is the displacement that maximises the decrease of E along the mode
 /// (papers/004 Sec. III), scanned over pushoff * 2^-40 .. pushoff (pele's push-off: 0.01): an
 /// ordinary saddle gets `pushoff`, a saddle ~1e-11 above a nearby minimum the bottom of the line,
-/// so neither side overshoots into a basin beyond. Each side first descends by a GMIN/pele-style L-BFGS whose steps are capped at
+/// so neither side overshoots into a basin beyond; on a flat-topped saddle with no decrease
+/// above round-off (1e-14 relative) within `pushoff`, d doubles until there is one. Each side first descends by a GMIN/pele-style L-BFGS whose steps are capped at
 /// `max_step` (pele's maxstep 0.1) and never raise E, down to options.lbfgs_rms_tolerance (so it
 /// stays in the basin the steepest-descent path enters), then lossland::minimize polishes and
 /// checks that the end is a minimum (the capped descent's steps and evaluations are added to

@@ -1,0 +1,69 @@
+#pragma once
+/// \file
+/// The PATHSAMPLE / disconnectionDPS / pele file set (DESIGN section 3), so other landscape
+/// tools read lossland landscapes and lossland reads theirs:
+///
+///   min.data   one line per minimum:          E  FVIB  HORDER  IX  IY  IZ
+///   ts.data    one line per transition state: E  FVIB  HORDER  PLUS  MINUS  IX  IY  IZ
+///              PLUS and MINUS are 1-based line numbers in min.data
+///   points.min M records of P float64 coordinates (canonical layout), native little-endian,
+///   points.ts  T records; raw bytes, no Fortran record markers
+///
+/// FVIB = sum_i ln(lambda_i) over the Hessian eigenvalues: all P for a minimum, the P - 1
+/// positive ones for a transition state (its single negative eigenvalue skipped); it is the
+/// log of the product of the squared normal-mode frequencies that PATHSAMPLE's harmonic rates
+/// use. HORDER = 1: lossland stores one representative per class of symmetric copies, so the
+/// point-group order is already folded out. IX IY IZ (moments of inertia, meaningless for a
+/// network) are written as 1.0. Layout per DESIGN section 3; not checked against PATHSAMPLE's
+/// own source, which was unavailable.
+
+#include <Eigen/Core>
+#include <string>
+#include <vector>
+
+#include "lossland/db/database.hpp"
+
+namespace lossland::graph {
+
+/// FVIB of a point from its ascending Hessian spectrum. Throws std::invalid_argument if the
+/// spectrum is empty or not of the stated kind (a minimum needs every eigenvalue > 0; a
+/// transition state exactly one <= 0, the rest > 0).
+double fvib(const Eigen::VectorXd& eigenvalues, bool transition_state);
+
+struct PathsampleFiles {
+  std::string min_data, ts_data, points_min, points_ts;
+  /// The four files inside `dir`.
+  static PathsampleFiles in(const std::string& dir);
+};
+
+/// Writes the four files into `dir` (created if missing). Returns their paths. Throws
+/// std::runtime_error if the directory or a file cannot be written, std::invalid_argument if
+/// a stored spectrum is not that of a minimum / transition state.
+PathsampleFiles export_pathsample(const db::Landscape& landscape, const std::string& dir);
+
+/// Options for reading a PATHSAMPLE file set.
+struct ImportOptions {
+  /// The points are re-evaluated with the given model; an energy that differs from the file's
+  /// by more than energy_tol * max(1, |E|) means the files belong to another model (error).
+  /// Range (0, 1).
+  double energy_tol = 1e-8;
+  /// Throws std::invalid_argument naming the field.
+  void validate() const;
+};
+
+struct ImportResult {
+  db::Landscape landscape;
+  /// Points whose recomputed Hessian is not of the kind the file says (kept, reported).
+  std::vector<std::string> warnings;
+};
+
+/// Reads min.data, ts.data, points.min and points.ts from `dir` for a network of `model` on
+/// `dataset`, recomputes each point's gradient and Hessian spectrum, stores coordinates in
+/// canonical form. ts.data and points.ts may both be absent (no transition states). Throws
+/// std::runtime_error naming the file and line for a missing file, a short line, a non-number,
+/// a PLUS/MINUS outside 1..M, a points file whose size is not count x P x 8 bytes, or an
+/// energy that disagrees with the model.
+ImportResult import_pathsample(const std::string& dir, const ModelSpec& model,
+                               const Dataset& dataset, const ImportOptions& options = {});
+
+}  // namespace lossland::graph

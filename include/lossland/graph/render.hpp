@@ -1,0 +1,55 @@
+#pragma once
+/// \file
+/// Drawing disconnectivity graphs to .svg, .png or .pdf (chosen by the file extension).
+/// An energy axis with ticks and labels on the left, the tree, an optional colour bar, a title
+/// and notes. Several graphs can share one figure as lettered panels (papers/004 Fig. 1).
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lossland/graph/disconnectivity.hpp"
+
+namespace lossland::graph {
+
+/// One panel: the tree plus what to write on it.
+struct GraphPanel {
+  DisconnectivityTree tree;
+  std::string title;  ///< e.g. "XOR  tanh  N_h = 3  λ = 1e-4"; UTF-8
+  /// Optional colour per minimum (indexed by minimum id, size M or empty): leaves are drawn in
+  /// a colour map over [color_min, color_max]; NaN values are drawn grey.
+  std::vector<double> color_values;
+  std::string color_label;  ///< name of the coloured quantity, shown by the colour bar
+  /// Minimum ids whose branch ends are labelled with their id.
+  std::vector<std::int64_t> labels;
+};
+
+/// Drawing options.
+struct RenderOptions {
+  double width = 800;   ///< pixels (points for svg/pdf) per panel; range [200, 10000]
+  double height = 600;  ///< per panel; range [150, 10000]
+  /// Panels per row in a grid; 0 chooses min(3, count). Range [0, 100].
+  int columns = 0;
+  double line_width = 1.2;  ///< branch line width; range (0, 20]
+  /// Throws std::invalid_argument naming the field.
+  void validate() const;
+};
+
+/// Draws one panel to `path`. Throws std::invalid_argument for an unknown extension and
+/// std::runtime_error if the file cannot be written.
+void draw_disconnectivity(const GraphPanel& panel, const std::string& path,
+                          const RenderOptions& options = {});
+
+/// Draws several panels in a grid (row-major), each lettered (a), (b), ... in its corner.
+void draw_disconnectivity_grid(const std::vector<GraphPanel>& panels, const std::string& path,
+                               const RenderOptions& options = {});
+
+/// Tick positions for an axis over [lo, hi]: multiples of a "nice" step (1, 2 or 5 x 10^n),
+/// about `target` of them, all inside [lo, hi].
+std::vector<double> nice_ticks(double lo, double hi, int target = 6);
+
+/// Colour map (viridis-like, dark blue -> green -> yellow) at t in [0, 1] as r, g, b in [0, 1].
+Eigen::Vector3d colormap(double t);
+
+}  // namespace lossland::graph

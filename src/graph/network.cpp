@@ -1,0 +1,212 @@
+#include "lossland/graph/network.hpp"
+
+#include <algorithm>
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/connected_components.hpp>
+#include <boost/graph/dijkstra_shortest_paths.hpp>
+#include <functional>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+namespace lossland::graph {
+
+std::string to_string(PathStatus s) {
+  switch (s) {
+    case PathStatus::Found:
+      return "found";
+    case PathStatus::SameMinimum:
+      return "same_minimum";
+    case PathStatus::NotConnected:
+      return "not_connected";
+  }
+  return "unknown";
+}
+
+namespace {
+struct EdgeData {
+  double energy = 0.0;
+  std::int64_t ts = -1;
+};
+using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS,
+                                    boost::no_property, EdgeData>;
+using Vertex = boost::graph_traits<Graph>::vertex_descriptor;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+}  // namespace
+
+struct TransitionNetwork::Impl {
+  Graph g;
+  std::vector<double> minimum_energy;
+  std::vector<std::vector<std::int64_t>> ts_of;
+  std::vector<double> ts_energy;
+  int self_loops = 0;
+
+  void check(std::int64_t m) const {
+    if (m < 0 || m >= static_cast<std::int64_t>(minimum_energy.size()))
+      throw std::out_of_range(
+          "minimum " + std::to_string(m) + " does not exist: the database has " +
+          std::to_string(minimum_energy.size()) + " minima (ids 0.." +
+          std::to_string(static_cast<std::int64_t>(minimum_energy.size()) - 1) + ")");
+  }
+
+  /// Dijkstra with combine = max and compare = <: d(v) = min over paths of the highest edge
+  /// energy, seeded with d(source) = E(source) so that d is never below the source's energy.
+  void minimax(std::int64_t from, std::vector<double>& dist, std::vector<Vertex>& pred) const {
+    const std::size_t n = boost::num_vertices(g);
+    dist.assign(n, kInf);
+    pred.resize(n);
+    boost::dijkstra_shortest_paths(
+        g, static_cast<Vertex>(from),
+        boost::predecessor_map(
+            boost::make_iterator_property_map(pred.begin(), boost::get(boost::vertex_index, g)))
+            .distance_map(
+                boost::make_iterator_property_map(dist.begin(), boost::get(boost::vertex_index, g)))
+            .weight_map(boost::get(&EdgeData::energy, g))
+            .distance_compare(std::less<double>())
+            .distance_combine([](double a, double b) { return std::max(a, b); })
+            .distance_inf(kInf)
+            .distance_zero(minimum_energy[from]));
+  }
+};
+
+TransitionNetwork::TransitionNetwork(const db::Landscape& land) : impl_(std::make_unique<Impl>()) {
+  const std::int64_t M = static_cast<std::int64_t>(land.minima.size());
+  impl_->g = Graph(static_cast<std::size_t>(M));
+  impl_->ts_of.resize(M);
+  for (const auto& m : land.minima) impl_->minimum_energy.push_back(m.energy);
+  for (std::size_t t = 0; t < land.transition_states.size(); ++t) {
+    const auto& ts = land.transition_states[t];
+    if (ts.min1 < 0 || ts.min1 >= M || ts.min2 < 0 || ts.min2 >= M)
+      throw std::invalid_argument("transition state " + std::to_string(t) + " joins minima " +
+                                  std::to_string(ts.min1) + " and " + std::to_string(ts.min2) +
+                                  " but the database has " + std::to_string(M) +
+                                  " minima: the file is inconsistent; re-run lossland connect");
+    impl_->ts_energy.push_back(ts.energy);
+    impl_->ts_of[ts.min1].push_back(static_cast<std::int64_t>(t));
+    if (ts.min1 == ts.min2) {
+      ++impl_->self_loops;
+      continue;
+    }
+    impl_->ts_of[ts.min2].push_back(static_cast<std::int64_t>(t));
+    boost::add_edge(static_cast<Vertex>(ts.min1), static_cast<Vertex>(ts.min2),
+                    EdgeData{ts.energy, static_cast<std::int64_t>(t)}, impl_->g);
+  }
+}
+
+TransitionNetwork::~TransitionNetwork() = default;
+TransitionNetwork::TransitionNetwork(TransitionNetwork&&) noexcept = default;
+TransitionNetwork& TransitionNetwork::operator=(TransitionNetwork&&) noexcept = default;
+
+int TransitionNetwork::num_minima() const {
+  return static_cast<int>(boost::num_vertices(impl_->g));
+}
+int TransitionNetwork::num_edges() const {
+  return static_cast<int>(boost::num_edges(impl_->g));
+}
+int TransitionNetwork::num_self_loops() const {
+  return impl_->self_loops;
+}
+
+std::vector<std::int64_t> TransitionNetwork::transition_states_of(std::int64_t m) const {
+  impl_->check(m);
+  std::vector<std::int64_t> out = impl_->ts_of[m];
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Components TransitionNetwork::components() const {
+  Components c;
+  const std::size_t n = boost::num_vertices(impl_->g);
+  std::vector<int> raw(n, 0);
+  const int count = n ? boost::connected_components(impl_->g, raw.data()) : 0;
+  // Renumber by each component's lowest minimum (ties by lowest id).
+  std::vector<std::int64_t> lowest(count, -1);
+  for (std::size_t v = 0; v < n; ++v) {
+    auto& l = lowest[raw[v]];
+    if (l < 0 || impl_->minimum_energy[v] < impl_->minimum_energy[l])
+      l = static_cast<std::int64_t>(v);
+  }
+  std::vector<int> order(count);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](int a, int b) {
+    const double ea = impl_->minimum_energy[lowest[a]], eb = impl_->minimum_energy[lowest[b]];
+    return ea != eb ? ea < eb : lowest[a] < lowest[b];
+  });
+  std::vector<int> rank(count);
+  for (int r = 0; r < count; ++r) rank[order[r]] = r;
+  c.count = count;
+  c.sizes.assign(count, 0);
+  c.of_minimum.resize(n);
+  for (std::size_t v = 0; v < n; ++v) {
+    c.of_minimum[v] = rank[raw[v]];
+    ++c.sizes[c.of_minimum[v]];
+  }
+  return c;
+}
+
+std::vector<double> TransitionNetwork::minimax_energies(std::int64_t from) const {
+  impl_->check(from);
+  std::vector<double> dist;
+  std::vector<Vertex> pred;
+  impl_->minimax(from, dist, pred);
+  return dist;
+}
+
+MinimaxPath TransitionNetwork::minimax_path(std::int64_t from, std::int64_t to) const {
+  impl_->check(from);
+  impl_->check(to);
+  MinimaxPath p;
+  if (from == to) {
+    p.status = PathStatus::SameMinimum;
+    p.minima = {from};
+    p.highest_energy = impl_->minimum_energy[from];
+    p.message = "minima " + std::to_string(from) + " and " + std::to_string(to) + " are the same";
+    return p;
+  }
+  std::vector<double> dist;
+  std::vector<Vertex> pred;
+  impl_->minimax(from, dist, pred);
+  if (dist[to] == kInf) {
+    p.status = PathStatus::NotConnected;
+    p.highest_energy = kInf;
+    p.message = "minima " + std::to_string(from) + " and " + std::to_string(to) +
+                " are not connected by transition states (they lie in different connected sets; "
+                "run lossland connect --pair " +
+                std::to_string(from) + " " + std::to_string(to) + ")";
+    return p;
+  }
+  std::vector<std::int64_t> chain;
+  for (Vertex v = static_cast<Vertex>(to);; v = pred[v]) {
+    chain.push_back(static_cast<std::int64_t>(v));
+    if (v == static_cast<Vertex>(from)) break;
+  }
+  std::reverse(chain.begin(), chain.end());
+  p.status = PathStatus::Found;
+  p.minima = chain;
+  p.highest_energy = -kInf;
+  for (std::size_t k = 1; k < chain.size(); ++k) {
+    // The lowest of possibly parallel transition states between the two minima.
+    double best = kInf;
+    std::int64_t best_ts = -1;
+    for (auto [e, end] = boost::out_edges(static_cast<Vertex>(chain[k - 1]), impl_->g); e != end;
+         ++e) {
+      if (static_cast<std::int64_t>(boost::target(*e, impl_->g)) != chain[k]) continue;
+      const EdgeData& d = impl_->g[*e];
+      if (d.energy < best || (d.energy == best && d.ts < best_ts)) {
+        best = d.energy;
+        best_ts = d.ts;
+      }
+    }
+    p.transition_states.push_back(best_ts);
+    if (best > p.highest_energy) {
+      p.highest_energy = best;
+      p.highest_step = static_cast<int>(k - 1);
+    }
+  }
+  p.message = "path of " + std::to_string(p.transition_states.size()) +
+              " transition state(s) from minimum " + std::to_string(from) + " to minimum " +
+              std::to_string(to);
+  return p;
+}
+
+}  // namespace lossland::graph

@@ -1,0 +1,127 @@
+#include "lossland/graph/render.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "graph/graph_test_util.hpp"
+
+using namespace lossland;
+namespace fs = std::filesystem;
+
+namespace {
+
+class RenderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("lossland_render_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  fs::path dir_;
+};
+
+std::string slurp(const std::string& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+std::uint32_t be32(const std::string& s, std::size_t at) {
+  return (static_cast<std::uint32_t>(static_cast<unsigned char>(s[at])) << 24) |
+         (static_cast<std::uint32_t>(static_cast<unsigned char>(s[at + 1])) << 16) |
+         (static_cast<std::uint32_t>(static_cast<unsigned char>(s[at + 2])) << 8) |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(s[at + 3]));
+}
+
+graph::GraphPanel panel() {
+  const auto land = lossland::testing::make_landscape({0.0, 1.0, 2.0, 3.0},
+                                                      {{0, 1, 5.0}, {2, 3, 4.0}, {1, 2, 8.0}});
+  graph::GraphPanel p;
+  p.tree = graph::build_disconnectivity(land);
+  p.title = "test, tanh, N_h = 2, \xce\xbb = 1e-4";
+  p.color_values = {0.5, 1.0, std::nan(""), 0.75};
+  p.color_label = "auc";
+  p.labels = {0, 3};
+  return p;
+}
+
+TEST_F(RenderTest, WritesAllThreeFormats) {
+  graph::RenderOptions opt;
+  opt.width = 640;
+  opt.height = 480;
+  graph::draw_disconnectivity(panel(), path("g.png"), opt);
+  const std::string png = slurp(path("g.png"));
+  ASSERT_GT(png.size(), 24u);
+  EXPECT_EQ(png.substr(1, 3), "PNG");
+  EXPECT_EQ(be32(png, 16), 640u);  // IHDR width
+  EXPECT_EQ(be32(png, 20), 480u);  // IHDR height
+  graph::draw_disconnectivity(panel(), path("g.svg"), opt);
+  EXPECT_NE(slurp(path("g.svg")).find("<svg"), std::string::npos);
+  graph::draw_disconnectivity(panel(), path("g.pdf"), opt);
+  EXPECT_EQ(slurp(path("g.pdf")).substr(0, 5), "%PDF-");
+}
+
+TEST_F(RenderTest, GridSizeIsColumnsTimesRows) {
+  graph::RenderOptions opt;
+  opt.width = 300;
+  opt.height = 200;
+  graph::draw_disconnectivity_grid({panel(), panel(), panel(), panel(), panel()}, path("g.png"),
+                                   opt);
+  const std::string png = slurp(path("g.png"));
+  EXPECT_EQ(be32(png, 16), 900u);  // 3 columns
+  EXPECT_EQ(be32(png, 20), 400u);  // 2 rows
+  opt.columns = 2;
+  graph::draw_disconnectivity_grid({panel(), panel(), panel()}, path("h.png"), opt);
+  const std::string h = slurp(path("h.png"));
+  EXPECT_EQ(be32(h, 16), 600u);
+  EXPECT_EQ(be32(h, 20), 400u);
+}
+
+TEST_F(RenderTest, BadInputsAreErrors) {
+  EXPECT_THROW(graph::draw_disconnectivity(panel(), path("g.jpg")), std::invalid_argument);
+  graph::RenderOptions opt;
+  opt.width = 10;
+  EXPECT_THROW(graph::draw_disconnectivity(panel(), path("g.png"), opt), std::invalid_argument);
+  EXPECT_THROW(graph::draw_disconnectivity_grid({}, path("g.png")), std::invalid_argument);
+  EXPECT_ANY_THROW(graph::draw_disconnectivity(panel(), path("no/such/dir/g.png")));
+}
+
+TEST(NiceTicks, StepsAreOneTwoFiveTimesAPowerOfTen) {
+  for (auto [lo, hi] : std::vector<std::pair<double, double>>{
+           {0.0, 1.0}, {0.0119, 0.0153}, {-3.2, 7.9}, {1e-11, 7e-11}, {0.484, 0.49}}) {
+    const auto t = graph::nice_ticks(lo, hi, 6);
+    ASSERT_GE(t.size(), 3u) << lo << " " << hi;
+    EXPECT_LE(t.size(), 12u);
+    const double step = t[1] - t[0];
+    const double mant = step / std::pow(10.0, std::floor(std::log10(step) + 1e-9));
+    EXPECT_TRUE(std::abs(mant - 1) < 1e-6 || std::abs(mant - 2) < 1e-6 || std::abs(mant - 5) < 1e-6)
+        << "step " << step;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      EXPECT_GE(t[i], lo - 1e-12 * std::abs(step));
+      EXPECT_LE(t[i], hi + 1e-9 * std::abs(step));
+      if (i) EXPECT_NEAR(t[i] - t[i - 1], step, 1e-9 * step);
+    }
+  }
+  EXPECT_TRUE(graph::nice_ticks(1.0, 1.0).empty());
+}
+
+TEST(Colormap, EndpointsAndMonotoneLightness) {
+  const auto a = graph::colormap(0.0), b = graph::colormap(1.0);
+  EXPECT_NEAR(a[0], 0.267, 1e-9);
+  EXPECT_NEAR(b[1], 0.906, 1e-9);
+  double prev = -1;
+  for (int i = 0; i <= 20; ++i) {
+    const auto c = graph::colormap(i / 20.0);
+    const double luma = 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    EXPECT_GT(luma, prev);
+    prev = luma;
+  }
+  EXPECT_EQ(graph::colormap(-3), graph::colormap(0));
+  EXPECT_EQ(graph::colormap(7), graph::colormap(1));
+}
+
+}  // namespace

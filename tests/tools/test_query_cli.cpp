@@ -1,0 +1,221 @@
+/// The `query`, `dgraph`, `export` and `import` subcommands run as a user would run them.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "graph/graph_test_util.hpp"
+#include "lossland/db/database.hpp"
+#include "lossland/model/mlp_loss.hpp"
+#include "lossland/optimize/minimizer.hpp"
+#include "lossland/optimize/stationary.hpp"
+
+using namespace lossland;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct CliRun {
+  int code = -1;
+  std::string out;  ///< stdout and stderr together
+};
+
+CliRun run(const std::string& args) {
+  CliRun r;
+  const std::string cmd = std::string(LOSSLAND_BINARY) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::array<char, 4096> buf;
+  std::size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+nlohmann::json json_of(const std::string& args) {
+  const CliRun r = run(args);
+  EXPECT_EQ(r.code, 0) << r.out;
+  return nlohmann::json::parse(r.out);
+}
+
+class QueryCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("lossland_qcli_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    // Minima 0..5: sets {0,1,2,3} and {4,5}; minimum 3 is the global minimum.
+    auto land = lossland::testing::make_landscape({0.5, 1.0, 2.0, 0.1, 1.5, 0.2}, {{0, 1, 5.0},
+                                                                                   {0, 1, 3.0},
+                                                                                   {1, 2, 4.0},
+                                                                                   {0, 2, 9.0},
+                                                                                   {2, 3, 6.0},
+                                                                                   {4, 5, 2.0},
+                                                                                   {3, 3, 7.0}});
+    Eigen::MatrixXd auc(6, 1);
+    auc << 1.0, 0.75, 1.0, 1.0, 0.5, 1.0;
+    land.minima_columns["auc"] = auc;
+    db_ = (dir_ / "hand.h5").string();
+    db::write(db_, land);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+  std::string db_;
+};
+
+TEST_F(QueryCli, StatsCountsComponentsAndTheGlobalMinimum) {
+  const auto j = json_of("query " + db_ + " stats --json");
+  EXPECT_EQ(j["minima"], 6);
+  EXPECT_EQ(j["transition_states"], 7);
+  EXPECT_DOUBLE_EQ(j["ts_per_minimum"].get<double>(), 7.0 / 6.0);
+  EXPECT_EQ(j["connected_sets"], 2);
+  EXPECT_EQ(j["largest_connected_set"], 4);
+  EXPECT_EQ(j["self_loop_transition_states"], 1);
+  EXPECT_EQ(j["global_minimum"]["id"], 3);
+  EXPECT_DOUBLE_EQ(j["global_minimum"]["energy"].get<double>(), 0.1);
+  EXPECT_TRUE(j.contains("minima_up_to_dataset_symmetry"));
+  const CliRun human = run("query " + db_ + " stats");
+  EXPECT_EQ(human.code, 0);
+  EXPECT_NE(human.out.find("connected sets      2 (largest: 4 minima)"), std::string::npos)
+      << human.out;
+  EXPECT_NE(human.out.find("global minimum      id 3"), std::string::npos);
+}
+
+TEST_F(QueryCli, MinimaKeepsItsTableAndFiltersSortsLimits) {
+  const CliRun plain = run("query " + db_ + " minima");
+  EXPECT_EQ(plain.code, 0);
+  EXPECT_NE(plain.out.find("6 minima up to the network's symmetries"), std::string::npos);
+  EXPECT_NE(plain.out.find("    id                  energy     grad_rms     min_eigval   class"),
+            std::string::npos)
+      << plain.out;
+  const auto j = json_of("query " + db_ + " minima --json --where 'auc<1' --sort energy");
+  ASSERT_EQ(j["minima"].size(), 2u);
+  EXPECT_EQ(j["minima"][0]["id"], 1);
+  EXPECT_EQ(j["minima"][1]["id"], 4);
+  const auto d = json_of("query " + db_ +
+                         " minima --json --sort energy --desc --limit 2 "
+                         "--columns auc,component");
+  ASSERT_EQ(d["minima"].size(), 2u);
+  EXPECT_EQ(d["minima"][0]["id"], 2);
+  EXPECT_EQ(d["minima"][1]["id"], 4);
+  EXPECT_EQ(d["minima"][1]["auc"], 0.5);
+  EXPECT_EQ(d["minima"][1]["component"], 1);
+  const auto e = json_of("query " + db_ + " minima --json --emax 0.5");
+  EXPECT_EQ(e["minima"].size(), 3u);  // 0.1, 0.2, 0.5
+  const CliRun csv = run("query " + db_ + " minima --csv --limit 1");
+  EXPECT_EQ(csv.code, 0);
+  EXPECT_EQ(csv.out.substr(0, csv.out.find('\n')),
+            "id,energy,grad_rms,min_eigenvalue,class,component,degree");
+  // First row: the global minimum, its energy printed to round-trip exactly.
+  const std::string row = csv.out.substr(csv.out.find('\n') + 1);
+  EXPECT_EQ(row.substr(0, 2), "3,");
+  EXPECT_EQ(std::stod(row.substr(2)), 0.1);
+}
+
+TEST_F(QueryCli, TransitionStatesWithBarriers) {
+  const auto j = json_of("query " + db_ + " ts --json --where 'min1==0'");
+  ASSERT_EQ(j["transition_states"].size(), 3u);
+  EXPECT_EQ(j["transition_states"][0]["id"], 1);  // lowest first: 3.0
+  EXPECT_DOUBLE_EQ(j["transition_states"][0]["barrier1"].get<double>(), 2.5);
+  EXPECT_DOUBLE_EQ(j["transition_states"][0]["barrier2"].get<double>(), 2.0);
+  const CliRun csv = run("query " + db_ + " ts --csv --sort id --limit 1");
+  EXPECT_EQ(csv.out.substr(0, csv.out.find('\n')),
+            "id,energy,grad_rms,neg_eigenvalue,min1,min2,barrier1,barrier2");
+}
+
+TEST_F(QueryCli, ShowAndPath) {
+  const auto m = json_of("query " + db_ + " show min 1 --json");
+  EXPECT_EQ(m["kind"], "minimum");
+  EXPECT_DOUBLE_EQ(m["energy"].get<double>(), 1.0);
+  EXPECT_EQ(m["transition_states"].size(), 3u);
+  EXPECT_EQ(m["columns"]["auc"], 0.75);
+  EXPECT_EQ(m["blocks"]["W"].size(), 2u);  // H rows
+  EXPECT_EQ(m["coords"].size(), 12u);
+  const auto t = json_of("query " + db_ + " show ts 4 --json");
+  EXPECT_EQ(t["min1"], 2);
+  EXPECT_EQ(t["min2"], 3);
+  EXPECT_EQ(t["num_negative_eigenvalues"], 1);
+  EXPECT_EQ(run("query " + db_ + " show min 1").code, 0);
+  // 0 -> 3 over 1 and 2 (highest 6) rather than 0-2 directly (9).
+  const auto p = json_of("query " + db_ + " path 0 3 --json");
+  EXPECT_EQ(p["status"], "found");
+  EXPECT_DOUBLE_EQ(p["highest_energy"].get<double>(), 6.0);
+  ASSERT_EQ(p["steps"].size(), 7u);
+  EXPECT_EQ(p["steps"][1]["id"], 1);
+  EXPECT_DOUBLE_EQ(p["barrier_from"].get<double>(), 5.5);
+  const CliRun human = run("query " + db_ + " path 0 3");
+  EXPECT_NE(human.out.find("<- highest"), std::string::npos) << human.out;
+  EXPECT_EQ(json_of("query " + db_ + " path 0 4 --json")["status"], "not_connected");
+}
+
+TEST_F(QueryCli, BadInputIsAClearErrorWithExitCode2) {
+  CliRun r = run("query " + db_ + " show min 6");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("minimum 6 does not exist"), std::string::npos) << r.out;
+  r = run("query " + db_ + " path 0 4");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("not connected"), std::string::npos) << r.out;
+  r = run("query " + db_ + " minima --where 'nosuch>1'");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("no field 'nosuch'"), std::string::npos) << r.out;
+  r = run("query " + db_ + " minima --where 'auc~1'");
+  EXPECT_EQ(r.code, 2);
+  r = run("query " + db_ + " minima --sort bogus");
+  EXPECT_EQ(r.code, 2);
+  r = run("query " + (dir_ / "missing.h5").string() + " stats");
+  EXPECT_EQ(r.code, 2);
+}
+
+TEST_F(QueryCli, DgraphDrawsAndPrintsTheTree) {
+  const std::string png = (dir_ / "g.png").string();
+  CliRun r = run("dgraph " + db_ + " -o " + png + " --color auc --label 0,3");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_GT(fs::file_size(png), 1000u);
+  const auto j = json_of("dgraph " + db_ + " --json --levels 10");
+  EXPECT_EQ(j["level_energies"].size(), 10u);
+  EXPECT_EQ(j["num_leaves"], 6);
+  EXPECT_EQ(j["roots"].size(), 2u);
+  const std::string grid = (dir_ / "grid.svg").string();
+  EXPECT_EQ(run("dgraph --grid " + db_ + " " + db_ + " -o " + grid).code, 0);
+  EXPECT_TRUE(fs::exists(grid));
+  r = run("dgraph " + db_ + " -o " + png + " --color nosuch");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("it has: auc"), std::string::npos) << r.out;
+  EXPECT_EQ(run("dgraph " + db_ + " -o " + (dir_ / "g.jpg").string()).code, 2);
+  EXPECT_EQ(run("dgraph " + db_ + " -o " + png + " --label 99").code, 2);
+  EXPECT_EQ(run("dgraph " + db_).code, 2);
+}
+
+TEST_F(QueryCli, ExportImportRoundTrip) {
+  // Real minima are needed: import re-evaluates every energy with the model.
+  db::Landscape land = lossland::testing::empty_xor_landscape(2, 1e-3);
+  const MlpLoss loss(land.dataset, land.model);
+  for (int s = 0; s < 2; ++s) {
+    const auto r = minimize(loss, Eigen::VectorXd::LinSpaced(loss.dim(), -1.0 - s, 2.0 + s));
+    const auto c = classify(loss, r.x);
+    ASSERT_EQ(c.kind, PointKind::Minimum);
+    land.minima.push_back({c.energy, r.x, c.grad_rms, c.eigenvalues});
+  }
+  const std::string src = (dir_ / "real.h5").string(), back = (dir_ / "back.h5").string();
+  db::write(src, land);
+  const std::string out = (dir_ / "ps").string();
+  const auto e = json_of("export " + src + " --format pathsample --out " + out + " --json");
+  EXPECT_EQ(e["minima"], 2);
+  EXPECT_TRUE(fs::exists(out + "/min.data"));
+  const CliRun bad = run("import " + out + " " + back + " --hidden 2 --lambda 1e-2");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.out.find("another model"), std::string::npos) << bad.out;
+  const auto i = json_of("import " + out + " " + back + " --hidden 2 --lambda 1e-3 --json");
+  EXPECT_EQ(i["minima"], 2);
+  const db::Landscape again = db::read(back);
+  ASSERT_EQ(again.minima.size(), 2u);
+  EXPECT_NEAR(again.minima[1].energy, land.minima[1].energy, 1e-15);
+  EXPECT_EQ(run("import " + out + " " + back + " --hidden 2 --lambda 1e-3").code, 2)
+      << "refuses to overwrite without --force";
+  EXPECT_EQ(run("export " + src + " --format xyz --out " + out).code, 2);
+}
+
+}  // namespace

@@ -1,0 +1,205 @@
+/// `lossland dgraph DB -o graph.svg|png|pdf`: disconnectivity graphs (papers/004 Sec. III A).
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "commands/command.hpp"
+#include "commands/common.hpp"
+#include "lossland/graph/disconnectivity.hpp"
+#include "lossland/graph/render.hpp"
+
+namespace lossland::cli {
+namespace {
+
+struct DgraphArgs {
+  std::string db;
+  std::vector<std::string> grid;
+  std::string out;
+  std::string color;
+  std::string labels;
+  std::string title;
+  bool json = false;
+  graph::DisconnectivityOptions tree;
+  graph::RenderOptions render;
+};
+
+std::string default_title(const db::Landscape& land) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "%s, %s, N_h = %d, \xce\xbb = %g", land.dataset.name.c_str(),
+                to_string(land.model.activation).c_str(), land.model.hidden(), land.model.lambda);
+  return buf;
+}
+
+std::vector<std::int64_t> parse_labels(const std::string& spec, const db::Landscape& land) {
+  std::vector<std::int64_t> ids;
+  if (spec.empty()) return ids;
+  const auto M = static_cast<std::int64_t>(land.minima.size());
+  if (spec == "all") {
+    for (std::int64_t i = 0; i < M; ++i) ids.push_back(i);
+    return ids;
+  }
+  std::stringstream ss(spec);
+  std::string tok;
+  while (std::getline(ss, tok, ',')) {
+    std::size_t used = 0;
+    long long v = -1;
+    try {
+      v = std::stoll(tok, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != tok.size() || tok.empty())
+      throw std::invalid_argument("--label: '" + tok +
+                                  "' is not a minimum id; give ids like 0,3,7 or 'all'");
+    if (v < 0 || v >= M)
+      throw std::invalid_argument("--label: minimum " + tok + " does not exist (the database has " +
+                                  std::to_string(M) + " minima)");
+    ids.push_back(v);
+  }
+  return ids;
+}
+
+graph::GraphPanel make_panel(const std::string& path, const DgraphArgs& a) {
+  const db::Landscape land = open_landscape(path);
+  graph::GraphPanel p;
+  try {
+    p.tree = graph::build_disconnectivity(land, a.tree);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(path + ": " + e.what());
+  }
+  p.title = a.title.empty() ? default_title(land) : a.title;
+  if (!p.tree.minima_omitted.empty())
+    p.tree.notes.push_back(std::to_string(p.tree.minima_omitted.size()) + " minim" +
+                           (p.tree.minima_omitted.size() == 1 ? "um" : "a") + " left out (" +
+                           (a.tree.omit_zero ? "--no-zero" : "") +
+                           (a.tree.omit_zero && std::isfinite(a.tree.max_energy) ? ", " : "") +
+                           (std::isfinite(a.tree.max_energy) ? "--emax" : "") + ")");
+  if (!a.color.empty()) {
+    const auto it = land.minima_columns.find(a.color);
+    if (it == land.minima_columns.end()) {
+      std::string have;
+      for (const auto& [k, v] : land.minima_columns) have += (have.empty() ? "" : ", ") + k;
+      throw std::invalid_argument(
+          path + " has no /minima column '" + a.color + "' to colour by (" +
+          (have.empty() ? "it has none; run lossland analyze first" : "it has: " + have) + ")");
+    }
+    if (it->second.cols() != 1)
+      throw std::invalid_argument("--color " + a.color + ": the column has " +
+                                  std::to_string(it->second.cols()) +
+                                  " values per minimum; pick a column with one");
+    p.color_values.assign(it->second.data(), it->second.data() + it->second.rows());
+    p.color_label = a.color;
+  }
+  p.labels = parse_labels(a.labels, land);
+  return p;
+}
+
+nlohmann::json tree_json(const std::string& path, const graph::DisconnectivityTree& t) {
+  nlohmann::json nodes = nlohmann::json::array();
+  for (std::size_t i = 0; i < t.nodes.size(); ++i) {
+    const auto& n = t.nodes[i];
+    nlohmann::json j = {{"id", i},
+                        {"level", n.level},
+                        {"energy", n.energy},
+                        {"parent", n.parent},
+                        {"children", n.children},
+                        {"leaf", n.leaf},
+                        {"x", n.x},
+                        {"lowest_minimum", n.lowest_minimum},
+                        {"num_minima", n.minima.size()}};
+    if (n.leaf) j["minimum"] = n.lowest_minimum;
+    nodes.push_back(j);
+  }
+  return {{"database", path},
+          {"level_energies", t.level_energies},
+          {"delta", t.delta},
+          {"minima_kept", t.minima_kept},
+          {"minima_omitted", t.minima_omitted},
+          {"transition_states_used", t.transition_states_used},
+          {"num_leaves", t.num_leaves},
+          {"roots", t.roots},
+          {"notes", t.notes},
+          {"nodes", nodes}};
+}
+
+void run_dgraph(DgraphArgs a) {
+  if (a.db.empty() && a.grid.empty())
+    throw std::invalid_argument(
+        "give a database (lossland dgraph DB -o FILE) or --grid DB1 DB2 ...");
+  if (!a.db.empty() && !a.grid.empty())
+    throw std::invalid_argument("give either one database or --grid DB1 DB2 ..., not both");
+  if (a.out.empty() && !a.json)
+    throw std::invalid_argument("nothing to do: give -o graph.svg|png|pdf and/or --json");
+  a.render.validate();
+  std::vector<std::string> paths = a.grid.empty() ? std::vector<std::string>{a.db} : a.grid;
+  std::vector<graph::GraphPanel> panels;
+  for (const auto& p : paths) panels.push_back(make_panel(p, a));
+  if (!a.out.empty()) {
+    if (panels.size() == 1)
+      graph::draw_disconnectivity(panels[0], a.out, a.render);
+    else
+      graph::draw_disconnectivity_grid(panels, a.out, a.render);
+  }
+  if (a.json) {
+    nlohmann::json j;
+    if (a.grid.empty()) {
+      j = tree_json(paths[0], panels[0].tree);
+    } else {
+      j = nlohmann::json::array();
+      for (std::size_t i = 0; i < panels.size(); ++i)
+        j.push_back(tree_json(paths[i], panels[i].tree));
+    }
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  for (std::size_t i = 0; i < panels.size(); ++i) {
+    const auto& t = panels[i].tree;
+    std::printf("%s: %zu minima, %d transition states, %zu levels (spacing %.3g)%s\n",
+                paths[i].c_str(), t.minima_kept.size(), t.transition_states_used,
+                t.level_energies.size(), t.delta,
+                t.minima_omitted.empty()
+                    ? ""
+                    : (", " + std::to_string(t.minima_omitted.size()) + " left out").c_str());
+    for (const auto& n : t.notes) std::printf("  note: %s\n", n.c_str());
+  }
+  std::printf("wrote %s\n", a.out.c_str());
+}
+
+Registrar reg("dgraph", 40, [](CLI::App& app) {
+  auto a = std::make_shared<DgraphArgs>();
+  auto* c = app.add_subcommand(
+      "dgraph",
+      "Draw a disconnectivity graph (papers/004 Sec. III A; disconnectionDPS layout).\n"
+      "At threshold energies e_0 > e_1 > ... minima are grouped into superbasins that\n"
+      "interconvert below the threshold; branches join where the basins merge and end at the\n"
+      "minima. The lowest basin is centred and branches never cross. Minima with no transition\n"
+      "state (before `lossland connect`) are drawn as separate branches.\n"
+      "Examples:\n"
+      "  lossland dgraph x3.h5 -o x3.png --no-zero --color auc\n"
+      "  lossland dgraph --grid x1.h5 x2.h5 x3.h5 x4.h5 x5.h5 x6.h5 -o fig1.pdf --no-zero");
+  c->add_option("db", a->db, "Database file");
+  c->add_option("--grid", a->grid, "Several databases drawn as lettered panels in one figure")
+      ->expected(1, -1);
+  c->add_option("-o,--output", a->out, "Picture to write: .svg, .png or .pdf");
+  c->add_option("--levels", a->tree.levels, "Number of threshold levels (2..10000)")
+      ->capture_default_str();
+  c->add_option("--spacing", a->tree.spacing,
+                "Energy between levels (overrides --levels; 0: use --levels)");
+  c->add_option("--emax", a->tree.max_energy, "Leave out minima and transition states above E");
+  c->add_flag("--no-zero", a->tree.omit_zero,
+              "Leave out the all-zero minimum (|w_r| <= 1e-6 for all r), as the paper does");
+  c->add_option("--color", a->color, "Colour the branch ends by a /minima column (e.g. auc)");
+  c->add_option("--label", a->labels, "Label these minima with their ids: 0,3,7 or 'all'");
+  c->add_option("--title", a->title, "Title (default: dataset, activation, N_h, lambda)");
+  c->add_option("--width", a->render.width, "Width per panel (pixels / points)")
+      ->capture_default_str();
+  c->add_option("--height", a->render.height, "Height per panel")->capture_default_str();
+  c->add_option("--columns", a->render.columns, "Panels per row with --grid (0: up to 3)");
+  c->add_flag("--json", a->json, "Print the tree as JSON (nodes with level, energy, parent, x)");
+  c->callback([a] { run_dgraph(*a); });
+});
+
+}  // namespace
+}  // namespace lossland::cli
