@@ -2,6 +2,8 @@
 /// clear errors with exit status 2 for bad input.
 #include <gtest/gtest.h>
 
+#include "test_tmpdir.hpp"
+
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -31,7 +33,7 @@ Ran run(const std::string& args) {
 class AnalysisCli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = (std::filesystem::temp_directory_path() / "lossland_test_analysis_cli").string();
+    dir_ = lossland::testing::unique_temp_dir("test_analysis_cli").string();
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     db_ = dir_ + "/x2.h5";

@@ -5,6 +5,8 @@
 /// the /minima columns and the survey.
 #include <gtest/gtest.h>
 
+#include "test_tmpdir.hpp"
+
 #include <Eigen/Dense>
 #include <cmath>
 #include <filesystem>
@@ -472,7 +474,7 @@ TEST(EiColumns, StoredAndReadBack) {
   db::Landscape land = small_landscape(3, 1e-3, 3, 40);
   const std::vector<EiAnalysis> res = ei_analyze_landscape(land);
   ei_store_columns(land, res);
-  const auto dir = std::filesystem::temp_directory_path() / "lossland_test_ei_columns";
+  const auto dir = lossland::testing::unique_temp_dir("test_ei_columns");
   std::filesystem::create_directories(dir);
   const std::string path = (dir / "x.h5").string();
   db::write(path, land);
@@ -496,7 +498,7 @@ TEST(EiColumns, StoredAndReadBack) {
 }
 
 TEST(EiSurvey, RowsSummariseEachFileAndTheFigureIsDrawn) {
-  const auto dir = std::filesystem::temp_directory_path() / "lossland_test_ei_survey";
+  const auto dir = lossland::testing::unique_temp_dir("test_ei_survey");
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   EXPECT_THROW(ei_survey(dir.string()), std::invalid_argument);  // no *.h5 yet

@@ -1,6 +1,8 @@
 /// Per-point metrics and sensitivity maps against hand-built networks with known answers.
 #include <gtest/gtest.h>
 
+#include "test_tmpdir.hpp"
+
 #include <cmath>
 #include <filesystem>
 
@@ -41,7 +43,7 @@ Eigen::VectorXd ideal_rule_network(double a, double k, double sign = 1) {
 }
 
 std::string temp_path(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / "lossland_test_metrics";
+  const auto dir = lossland::testing::unique_temp_dir("test_metrics");
   std::filesystem::create_directories(dir);
   return (dir / name).string();
 }
