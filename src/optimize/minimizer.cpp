@@ -105,6 +105,14 @@ bool newton_polish(const Loss& loss, const MinimizerOptions& opt, MinimizerResul
   return convex;
 }
 
+/// A start point off a saddle: x +- step v, whichever side is lower.
+Eigen::VectorXd escape_saddle(const Loss& loss, const Eigen::VectorXd& x, const Eigen::VectorXd& v,
+                              double step) {
+  const Eigen::VectorXd d = step * v.normalized();
+  return loss.energy(x + d) <= loss.energy(x - d) ? Eigen::VectorXd(x + d)
+                                                  : Eigen::VectorXd(x - d);
+}
+
 }  // namespace
 
 std::string to_string(MinimizerStatus s) {
@@ -219,13 +227,24 @@ MinimizerResult minimize(const Loss& loss, const Eigen::VectorXd& x0,
       total.message = "the energy became non-finite";
       return total;
     }
-    if (r.grad_rms > options.rms_tolerance && !convex &&
-        lbfgs_tolerance > options.rms_tolerance) {
-      // Handed over in a flat, non-convex region (gradients there can be ~1e-8 at lambda =
-      // 1e-6): back to L-BFGS, 100x tighter, from here.
-      lbfgs_tolerance = std::max(options.rms_tolerance, lbfgs_tolerance * 1e-2);
-      start = r.x;
-      continue;
+    if (r.grad_rms > options.rms_tolerance && !convex) {
+      Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(h);
+      if (eig.eigenvalues()[0] < -options.saddle_escape_cutoff &&
+          escapes < options.max_saddle_escapes) {
+        // L-BFGS stalled by a saddle (a descent from a transition state can run into another
+        // saddle along a symmetric subspace): step off it along its downhill mode.
+        start = escape_saddle(loss, r.x, eig.eigenvectors().col(0), options.saddle_escape_step);
+        ++escapes;
+        lbfgs_tolerance = options.lbfgs_rms_tolerance;
+        continue;
+      }
+      if (lbfgs_tolerance > options.rms_tolerance) {
+        // Handed over in a flat region with no clear negative mode (gradients there can be
+        // ~1e-8 at lambda = 1e-6): back to L-BFGS, 100x tighter, from here.
+        lbfgs_tolerance = std::max(options.rms_tolerance, lbfgs_tolerance * 1e-2);
+        start = r.x;
+        continue;
+      }
     }
     if (r.grad_rms > options.rms_tolerance) {
       total.status = (r.status == MinimizerStatus::LineSearchFailed ||
@@ -253,9 +272,7 @@ MinimizerResult minimize(const Loss& loss, const Eigen::VectorXd& x0,
                           : "";
       return total;
     }
-    const Eigen::VectorXd v = eig.eigenvectors().col(0) * options.saddle_escape_step;
-    const double ep = loss.energy(r.x + v), em = loss.energy(r.x - v);
-    start = ep <= em ? Eigen::VectorXd(r.x + v) : Eigen::VectorXd(r.x - v);
+    start = escape_saddle(loss, r.x, eig.eigenvectors().col(0), options.saddle_escape_step);
     ++escapes;
     lbfgs_tolerance = options.lbfgs_rms_tolerance;
   }
