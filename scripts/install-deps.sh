@@ -11,7 +11,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libfmt-dev
   libcairo2-dev
   libopenmpi-dev openmpi-bin
-  python3 python3-numpy python3-scipy
+  python3 python3-numpy python3-scipy python3-h5py
   clang-format
 )
 

@@ -57,8 +57,8 @@ inline void expect_consistent_derivatives(const Loss& loss, const Eigen::VectorX
   EXPECT_LE((g - g2).cwiseAbs().maxCoeff(), 1e-14 * std::max(1.0, g.cwiseAbs().maxCoeff()));
   const Eigen::VectorXd gn = numeric_gradient(loss, x, 1e-6);
   const double gscale = std::max(1.0, g.cwiseAbs().maxCoeff());
-  EXPECT_LE((g - gn).cwiseAbs().maxCoeff() / gscale, tol) << "analytic " << g.transpose()
-                                                           << "\nnumeric  " << gn.transpose();
+  EXPECT_LE((g - gn).cwiseAbs().maxCoeff() / gscale, tol)
+      << "analytic " << g.transpose() << "\nnumeric  " << gn.transpose();
   const Eigen::MatrixXd Hn = numeric_hessian(loss, x, 1e-6);
   const double hscale = std::max(1.0, H.cwiseAbs().maxCoeff());
   EXPECT_LE((H - Hn).cwiseAbs().maxCoeff() / hscale, tol);

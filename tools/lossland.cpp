@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    const int code = app.exit(e);  // prints the message; --help and --version give 0
+    return code == 0 ? 0 : kUserError;
   } catch (const std::exception& e) {
     std::cerr << "lossland: error: " << e.what() << "\n";
     return kUserError;

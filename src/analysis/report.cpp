@@ -177,6 +177,7 @@ ReportResult write_report(const db::Landscape& land, const std::string& dir,
       panel.color_values.resize(M);
       for (std::size_t i = 0; i < M; ++i) panel.color_values[i] = column_value(land, "auc", i);
       panel.color_label = "AUC";
+      panel.color_min = 0.5, panel.color_max = 1.0;  // AUC over its natural range [0.5, 1]
       if (M <= 40)
         for (std::size_t i = 0; i < M; ++i) panel.labels.push_back(static_cast<std::int64_t>(i));
       graph::RenderOptions ro;

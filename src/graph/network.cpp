@@ -39,6 +39,7 @@ struct TransitionNetwork::Impl {
   std::vector<double> minimum_energy;
   std::vector<std::vector<std::int64_t>> ts_of;
   std::vector<double> ts_energy;
+  std::vector<std::size_t> ts_end1, ts_end2;  ///< the two minima of each transition state
   int self_loops = 0;
 
   void check(std::int64_t m) const {
@@ -82,6 +83,8 @@ TransitionNetwork::TransitionNetwork(const db::Landscape& land) : impl_(std::mak
                                   " but the database has " + std::to_string(M) +
                                   " minima: the file is inconsistent; re-run lossland connect");
     impl_->ts_energy.push_back(ts.energy);
+    impl_->ts_end1.push_back(static_cast<std::size_t>(ts.min1));
+    impl_->ts_end2.push_back(static_cast<std::size_t>(ts.min2));
     impl_->ts_of[ts.min1].push_back(static_cast<std::int64_t>(t));
     if (ts.min1 == ts.min2) {
       ++impl_->self_loops;
@@ -150,6 +153,58 @@ std::vector<double> TransitionNetwork::minimax_energies(std::int64_t from) const
   std::vector<Vertex> pred;
   impl_->minimax(from, dist, pred);
   return dist;
+}
+
+std::vector<EscapeBarrier> TransitionNetwork::escape_barriers() const {
+  const std::size_t M = impl_->minimum_energy.size();
+  const auto& E = impl_->minimum_energy;
+  std::vector<EscapeBarrier> out(M);
+  // Edges in ascending energy (ties by transition state id, so the result is deterministic).
+  std::vector<EdgeData> edges;
+  for (auto [e, end] = boost::edges(impl_->g); e != end; ++e) edges.push_back(impl_->g[*e]);
+  std::sort(edges.begin(), edges.end(), [](const EdgeData& a, const EdgeData& b) {
+    return a.energy != b.energy ? a.energy < b.energy : a.ts < b.ts;
+  });
+  // Union-find over minima; per root: its lowest minimum and the minima that have not escaped
+  // (the lowest one, plus any of exactly equal energy).
+  std::vector<std::size_t> parent(M);
+  std::iota(parent.begin(), parent.end(), 0);
+  std::vector<std::int64_t> lowest(M);
+  std::iota(lowest.begin(), lowest.end(), 0);
+  std::vector<std::vector<std::int64_t>> waiting(M);
+  for (std::size_t i = 0; i < M; ++i) waiting[i] = {static_cast<std::int64_t>(i)};
+  auto find = [&](std::size_t a) {
+    while (parent[a] != a) a = parent[a] = parent[parent[a]];
+    return a;
+  };
+  for (const EdgeData& d : edges) {
+    // Boost stores each undirected edge once; its ends are those of transition state d.ts.
+    const std::size_t ra = find(impl_->ts_end1[d.ts]), rb = find(impl_->ts_end2[d.ts]);
+    if (ra == rb) continue;
+    auto escape_into = [&](std::size_t from, std::size_t into) {
+      std::vector<std::int64_t> still;
+      for (std::int64_t i : waiting[from]) {
+        if (E[i] > E[lowest[into]]) {
+          out[i].saddle_energy = d.energy;
+          out[i].barrier = d.energy - E[i];
+          out[i].transition_state = d.ts;
+          out[i].lower_minimum = lowest[into];
+        } else {
+          still.push_back(i);
+        }
+      }
+      waiting[from] = std::move(still);
+    };
+    escape_into(ra, rb);
+    escape_into(rb, ra);
+    parent[ra] = rb;
+    waiting[rb].insert(waiting[rb].end(), waiting[ra].begin(), waiting[ra].end());
+    waiting[ra].clear();
+    if (E[lowest[ra]] < E[lowest[rb]] ||
+        (E[lowest[ra]] == E[lowest[rb]] && lowest[ra] < lowest[rb]))
+      lowest[rb] = lowest[ra];
+  }
+  return out;
 }
 
 MinimaxPath TransitionNetwork::minimax_path(std::int64_t from, std::int64_t to) const {

@@ -200,7 +200,9 @@ ImportResult import_pathsample(const std::string& dir, const ModelSpec& model,
       r.warnings.push_back(file + " line " + std::to_string(row + 1) + ": the Hessian says " +
                            to_string(c.kind) + " (index " + std::to_string(c.index) + "), not " +
                            to_string(want));
-    out.energy = c.energy;
+    // The file's energy is kept (it agrees with the model to energy_tol), so that an export
+    // followed by an import gives back the database's energies bit for bit.
+    out.energy = file_energy;
     out.grad_rms = c.grad_rms;
     out.eigenvalues = c.eigenvalues;
     out.coords = canonical_form(model, x);

@@ -99,6 +99,13 @@ void draw_panel(cairo_t* cr, const GraphPanel& p, double x0, double y0, double w
         cmin = std::min(cmin, p.color_values[id]);
         cmax = std::max(cmax, p.color_values[id]);
       }
+  if (colored && std::isfinite(p.color_min)) cmin = p.color_min;
+  if (colored && std::isfinite(p.color_max)) cmax = p.color_max;
+  if (colored && std::isfinite(p.color_min) && std::isfinite(p.color_max) &&
+      !(p.color_min < p.color_max))
+    throw std::invalid_argument("the colour range needs color_min < color_max (got " +
+                                std::to_string(p.color_min) + " and " +
+                                std::to_string(p.color_max) + ")");
   const bool have_range = colored && cmin <= cmax;
   if (have_range && cmax == cmin) {
     cmin -= 0.5;
@@ -140,7 +147,7 @@ void draw_panel(cairo_t* cr, const GraphPanel& p, double x0, double y0, double w
   cairo_move_to(cr, axis_x, Y(e_lo));
   cairo_line_to(cr, axis_x, Y(e_hi));
   cairo_stroke(cr);
-  const std::vector<double> ticks = nice_ticks(e_lo - ref, e_hi - ref, 6);
+  const std::vector<double> ticks = nice_ticks(e_lo - ref, e_hi - ref, 8);
   const std::vector<std::string> labels = tick_labels(ticks);
   for (std::size_t i = 0; i < ticks.size(); ++i) {
     const double y = Y(ticks[i] + ref);
@@ -167,16 +174,26 @@ void draw_panel(cairo_t* cr, const GraphPanel& p, double x0, double y0, double w
   cairo_set_line_width(cr, opt.line_width);
   cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
   cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+  // A node that is its parent's only child continues the parent's line; each such chain is
+  // drawn as one path from its top, so no joints show along a straight branch.
+  auto only_child = [&](int node) {
+    const int par = t.nodes[node].parent;
+    return par >= 0 && t.nodes[par].children.size() == 1;
+  };
   for (std::size_t i = 0; i < t.nodes.size(); ++i) {
     const auto& n = t.nodes[i];
+    if (n.children.size() == 1) continue;  // drawn by the bottom of its chain
+    int top = static_cast<int>(i);
+    while (only_child(top)) top = t.nodes[top].parent;
+    const auto& chain_top = t.nodes[top];
     double xs, es, ek;
-    if (n.parent >= 0) {
-      const auto& par = t.nodes[n.parent];
+    if (chain_top.parent >= 0) {
+      const auto& par = t.nodes[chain_top.parent];
       xs = par.x;
       es = par.energy;
       ek = std::max(n.energy, par.energy - t.delta);
     } else {
-      xs = n.x;
+      xs = chain_top.x;
       es = e_hi;
       ek = std::max(n.energy, t.level_energies.front());
     }
@@ -185,8 +202,9 @@ void draw_panel(cairo_t* cr, const GraphPanel& p, double x0, double y0, double w
       const double v = n.lowest_minimum < static_cast<std::int64_t>(p.color_values.size())
                            ? p.color_values[n.lowest_minimum]
                            : std::nan("");
-      c = std::isfinite(v) && have_range ? colormap(kMapTop * (v - cmin) / (cmax - cmin))
-                                         : Eigen::Vector3d(0.6, 0.6, 0.6);
+      c = std::isfinite(v) && have_range
+              ? colormap(kMapTop * std::clamp((v - cmin) / (cmax - cmin), 0.0, 1.0))
+              : Eigen::Vector3d(0.6, 0.6, 0.6);
     }
     cairo_set_source_rgb(cr, c[0], c[1], c[2]);
     cairo_set_line_width(cr, n.leaf && colored ? 2 * opt.line_width : opt.line_width);
@@ -235,7 +253,7 @@ void draw_panel(cairo_t* cr, const GraphPanel& p, double x0, double y0, double w
       text_at(cr, "no values", bx + bw + 6, 0.5 * (by0 + by1), 0.0, 0.5);
     }
     cairo_set_font_size(cr, 11);
-    text_at(cr, p.color_label, bx + bw / 2, by0 - 6, 0.5, 1.0);
+    text_at(cr, p.color_label, bx + bw / 2, by0 - 12, 0.5, 1.0);
   }
 
   // Notes at the bottom.

@@ -2,14 +2,18 @@
 
 #include <algorithm>
 #include <cmath>
-#include <vector>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace lossland {
 
-std::string to_string(Activation a) { return a == Activation::Tanh ? "tanh" : "sigmoid"; }
-std::string to_string(Regularize r) { return r == Regularize::All ? "all" : "weights"; }
+std::string to_string(Activation a) {
+  return a == Activation::Tanh ? "tanh" : "sigmoid";
+}
+std::string to_string(Regularize r) {
+  return r == Regularize::All ? "all" : "weights";
+}
 
 Activation parse_activation(const std::string& s) {
   if (s == "tanh") return Activation::Tanh;
@@ -32,8 +36,10 @@ int ModelSpec::num_params() const {
 
 void ModelSpec::validate() const {
   if (layers.size() != 3)
-    throw std::invalid_argument("layers: exactly one hidden layer is supported ({inputs, hidden, "
-                                "outputs}); got " + std::to_string(layers.size()) + " layers");
+    throw std::invalid_argument(
+        "layers: exactly one hidden layer is supported ({inputs, hidden, "
+        "outputs}); got " +
+        std::to_string(layers.size()) + " layers");
   if (layers[0] < 1) throw std::invalid_argument("layers: the number of inputs must be >= 1");
   if (layers[1] < 1) throw std::invalid_argument("layers: the number of hidden nodes must be >= 1");
   if (layers[2] < 2) throw std::invalid_argument("layers: softmax needs >= 2 outputs (classes)");

@@ -160,8 +160,7 @@ Alignment align(const ModelSpec& spec, const Eigen::VectorXd& a, const Eigen::Ve
   return out;
 }
 
-double aligned_distance(const ModelSpec& spec, const Eigen::VectorXd& a,
-                        const Eigen::VectorXd& b) {
+double aligned_distance(const ModelSpec& spec, const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
   return align(spec, a, b).distance;
 }
 

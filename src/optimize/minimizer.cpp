@@ -1,10 +1,11 @@
 #include "lossland/optimize/minimizer.hpp"
 
+#include <LBFGS.h>
 #include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
-#include <LBFGS.h>
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -14,7 +15,8 @@ namespace lossland {
 namespace {
 
 void require(bool ok, const char* field, const std::string& range) {
-  if (!ok) throw std::invalid_argument(std::string("MinimizerOptions.") + field + ": must be " + range);
+  if (!ok)
+    throw std::invalid_argument(std::string("MinimizerOptions.") + field + ": must be " + range);
 }
 
 /// Adapter from an LbfgsProblem to the functor LBFGS++ expects. It remembers the lowest point
@@ -87,8 +89,8 @@ bool newton_polish(const Loss& loss, const MinimizerOptions& opt, MinimizerResul
       // Energy changes near a minimum fall below the round-off of E: there the gradient
       // decides, with the energy allowed to rise by no more than its round-off.
       const double noise = 1e-13 * std::max(1.0, std::abs(e));
-      if (std::isfinite(e_trial) && (e_trial < e - noise ||
-                                     (e_trial <= e + noise && rms(g_trial) < rms(g)))) {
+      if (std::isfinite(e_trial) &&
+          (e_trial < e - noise || (e_trial <= e + noise && rms(g_trial) < rms(g)))) {
         accepted = true;
       } else {
         step *= 0.5;
@@ -109,18 +111,21 @@ bool newton_polish(const Loss& loss, const MinimizerOptions& opt, MinimizerResul
 Eigen::VectorXd escape_saddle(const Loss& loss, const Eigen::VectorXd& x, const Eigen::VectorXd& v,
                               double step) {
   const Eigen::VectorXd d = step * v.normalized();
-  return loss.energy(x + d) <= loss.energy(x - d) ? Eigen::VectorXd(x + d)
-                                                  : Eigen::VectorXd(x - d);
+  return loss.energy(x + d) <= loss.energy(x - d) ? Eigen::VectorXd(x + d) : Eigen::VectorXd(x - d);
 }
 
 }  // namespace
 
 std::string to_string(MinimizerStatus s) {
   switch (s) {
-    case MinimizerStatus::Converged: return "converged";
-    case MinimizerStatus::MaxIterations: return "max-iterations";
-    case MinimizerStatus::LineSearchFailed: return "line-search-failed";
-    case MinimizerStatus::NonFinite: return "non-finite";
+    case MinimizerStatus::Converged:
+      return "converged";
+    case MinimizerStatus::MaxIterations:
+      return "max-iterations";
+    case MinimizerStatus::LineSearchFailed:
+      return "line-search-failed";
+    case MinimizerStatus::NonFinite:
+      return "non-finite";
   }
   return "unknown";
 }
@@ -215,8 +220,10 @@ MinimizerResult minimize(const Loss& loss, const Eigen::VectorXd& x0,
     const int lbfgs_evaluations = r.function_evaluations;
     Eigen::MatrixXd h;
     bool convex = true;
-    if (options.max_newton_iterations > 0) convex = newton_polish(loss, options, r, h);
-    else h = loss.hessian(r.x);
+    if (options.max_newton_iterations > 0)
+      convex = newton_polish(loss, options, r, h);
+    else
+      h = loss.hessian(r.x);
     total.newton_iterations += r.newton_iterations;
     total.function_evaluations += r.function_evaluations - lbfgs_evaluations;
     total.x = r.x;
@@ -251,7 +258,10 @@ MinimizerResult minimize(const Loss& loss, const Eigen::VectorXd& x0,
                       r.newton_iterations < options.max_newton_iterations)
                          ? MinimizerStatus::LineSearchFailed
                          : MinimizerStatus::MaxIterations;
-      total.message = "RMS gradient " + std::to_string(r.grad_rms) + " above tolerance";
+      char buf[96];
+      std::snprintf(buf, sizeof buf, "RMS gradient %.3g above the tolerance %.3g", r.grad_rms,
+                    options.rms_tolerance);
+      total.message = buf;
       return total;
     }
     // Converged: make sure it is not a saddle (a quench must end in a minimum). If H + c I
@@ -267,9 +277,8 @@ MinimizerResult minimize(const Loss& loss, const Eigen::VectorXd& x0,
     const double lowest = eig.eigenvalues()[0];
     if (lowest >= -options.saddle_escape_cutoff || escapes >= options.max_saddle_escapes) {
       total.status = MinimizerStatus::Converged;
-      total.message = lowest < -options.saddle_escape_cutoff
-                          ? "converged to a saddle; escapes exhausted"
-                          : "";
+      total.message =
+          lowest < -options.saddle_escape_cutoff ? "converged to a saddle; escapes exhausted" : "";
       return total;
     }
     start = escape_saddle(loss, r.x, eig.eigenvectors().col(0), options.saddle_escape_step);

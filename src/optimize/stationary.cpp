@@ -6,10 +6,14 @@ namespace lossland {
 
 std::string to_string(PointKind k) {
   switch (k) {
-    case PointKind::Minimum: return "minimum";
-    case PointKind::TransitionState: return "transition-state";
-    case PointKind::HigherSaddle: return "higher-saddle";
-    case PointKind::NonMorse: return "non-morse";
+    case PointKind::Minimum:
+      return "minimum";
+    case PointKind::TransitionState:
+      return "transition-state";
+    case PointKind::HigherSaddle:
+      return "higher-saddle";
+    case PointKind::NonMorse:
+      return "non-morse";
   }
   return "unknown";
 }
@@ -27,13 +31,19 @@ Classification classify(const Loss& loss, const Eigen::VectorXd& x, double cutof
   if (want_vectors) c.eigenvectors = eig.eigenvectors();
   for (Eigen::Index i = 0; i < c.eigenvalues.size(); ++i) {
     const double v = c.eigenvalues[i];
-    if (v < -cutoff) ++c.index;
-    else if (v <= cutoff) ++c.num_zero;
+    if (v < -cutoff)
+      ++c.index;
+    else if (v <= cutoff)
+      ++c.num_zero;
   }
-  if (c.num_zero > 0) c.kind = PointKind::NonMorse;
-  else if (c.index == 0) c.kind = PointKind::Minimum;
-  else if (c.index == 1) c.kind = PointKind::TransitionState;
-  else c.kind = PointKind::HigherSaddle;
+  if (c.num_zero > 0)
+    c.kind = PointKind::NonMorse;
+  else if (c.index == 0)
+    c.kind = PointKind::Minimum;
+  else if (c.index == 1)
+    c.kind = PointKind::TransitionState;
+  else
+    c.kind = PointKind::HigherSaddle;
   return c;
 }
 

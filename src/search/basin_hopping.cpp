@@ -51,11 +51,10 @@ db::StoredPoint to_stored(const Quench& q) {
   return p;
 }
 
-
 /// One round of one walker: `steps` perturb-quench-accept steps. Reads the landscape, never
 /// writes it; minima it finds are kept in wk.finds for the merge.
-void walker_round(const Loss& loss, const db::LandscapeIndex& index,
-                  const BasinHoppingOptions& o, double tol, int n, int steps, Walker& wk) {
+void walker_round(const Loss& loss, const db::LandscapeIndex& index, const BasinHoppingOptions& o,
+                  double tol, int n, int steps, Walker& wk) {
   wk.finds.clear();
   wk.round_steps = wk.round_accepted = wk.round_failed = wk.round_non_morse = wk.round_saddles = 0;
   Eigen::VectorXd trial(n);
@@ -70,9 +69,12 @@ void walker_round(const Loss& loss, const db::LandscapeIndex& index,
     ++wk.round_steps;
     ++wk.steps;
     const bool minimum = q.is_minimum(tol);
-    if (!q.result.converged() || q.result.grad_rms > tol) ++wk.round_failed;
-    else if (q.classification.kind == PointKind::NonMorse) ++wk.round_non_morse;
-    else if (q.classification.index > 0) ++wk.round_saddles;
+    if (!q.result.converged() || q.result.grad_rms > tol)
+      ++wk.round_failed;
+    else if (q.classification.kind == PointKind::NonMorse)
+      ++wk.round_non_morse;
+    else if (q.classification.index > 0)
+      ++wk.round_saddles;
     bool is_new = false;
     if (minimum) {
       is_new = index.find_minimum(q.result.energy, q.result.x) < 0;
@@ -116,9 +118,12 @@ void walker_round(const Loss& loss, const db::LandscapeIndex& index,
 
 std::string to_string(BasinHoppingStatus s) {
   switch (s) {
-    case BasinHoppingStatus::MaxSteps: return "max-steps";
-    case BasinHoppingStatus::NoNewMinima: return "no-new-minima";
-    case BasinHoppingStatus::Stopped: return "stopped";
+    case BasinHoppingStatus::MaxSteps:
+      return "max-steps";
+    case BasinHoppingStatus::NoNewMinima:
+      return "no-new-minima";
+    case BasinHoppingStatus::Stopped:
+      return "stopped";
   }
   return "unknown";
 }
@@ -177,7 +182,8 @@ BasinHoppingResult basin_hopping(const Loss& loss, db::LandscapeIndex& index,
   // its walkers from the lowest stored minima.
   std::vector<Walker> walkers;
   walkers.reserve(options.walkers);
-  const std::uint64_t resume_salt = static_cast<std::uint64_t>(land.minima.size()) * 0x100000001B3ULL;
+  const std::uint64_t resume_salt =
+      static_cast<std::uint64_t>(land.minima.size()) * 0x100000001B3ULL;
   std::vector<std::int64_t> by_energy(land.minima.size());
   for (std::size_t i = 0; i < by_energy.size(); ++i) by_energy[i] = static_cast<std::int64_t>(i);
   std::sort(by_energy.begin(), by_energy.end(), [&](std::int64_t a, std::int64_t b) {
@@ -230,7 +236,8 @@ BasinHoppingResult basin_hopping(const Loss& loss, db::LandscapeIndex& index,
       }
     }
     st.steps_since_new = st.new_minima > found_before ? 0 : st.steps_since_new + round_steps;
-    st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+    st.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
     if (callback && !callback(st)) {
       out.status = BasinHoppingStatus::Stopped;
       break;

@@ -19,7 +19,8 @@ namespace lossland {
 namespace {
 
 void require(bool ok, const char* field, const char* range) {
-  if (!ok) throw std::invalid_argument(std::string("ConnectOptions.") + field + ": must be " + range);
+  if (!ok)
+    throw std::invalid_argument(std::string("ConnectOptions.") + field + ": must be " + range);
 }
 
 /// Union-find over minima.
@@ -103,8 +104,7 @@ class DistanceCache {
     const auto key = std::make_pair(a, b);
     auto it = cache_.find(key);
     if (it != cache_.end()) return it->second;
-    const double d =
-        aligned_distance(land_.model, land_.minima[a].coords, land_.minima[b].coords);
+    const double d = aligned_distance(land_.model, land_.minima[a].coords, land_.minima[b].coords);
     return cache_[key] = d * d;
   }
 
@@ -116,10 +116,10 @@ class DistanceCache {
 /// Dijkstra over the complete graph of minima: weight 0 within a connected set, the squared
 /// aligned distance between sets, infinite for pairs whose attempts are used up. Returns the
 /// path from a to b (empty if none).
-std::vector<std::int64_t> dijkstra_path(const db::Landscape& land, std::int64_t a, std::int64_t b,
-                                        const std::vector<int>& component, DistanceCache& dist,
-                                        const std::map<std::pair<std::int64_t, std::int64_t>, int>& tried,
-                                        int attempts_per_pair) {
+std::vector<std::int64_t> dijkstra_path(
+    const db::Landscape& land, std::int64_t a, std::int64_t b, const std::vector<int>& component,
+    DistanceCache& dist, const std::map<std::pair<std::int64_t, std::int64_t>, int>& tried,
+    int attempts_per_pair) {
   const std::int64_t n = static_cast<std::int64_t>(land.minima.size());
   const double inf = std::numeric_limits<double>::infinity();
   std::vector<double> d(n, inf);
@@ -185,9 +185,12 @@ double elapsed(std::chrono::steady_clock::time_point t0) {
 
 std::string to_string(ConnectStatus s) {
   switch (s) {
-    case ConnectStatus::Connected: return "connected";
-    case ConnectStatus::NotConnected: return "not-connected";
-    case ConnectStatus::Stopped: return "stopped";
+    case ConnectStatus::Connected:
+      return "connected";
+    case ConnectStatus::NotConnected:
+      return "not-connected";
+    case ConnectStatus::Stopped:
+      return "stopped";
   }
   return "unknown";
 }
@@ -219,8 +222,7 @@ void ConnectOptions::validate() const {
   require(eigen_cutoff > 0 && eigen_cutoff <= 1e-3, "eigen_cutoff", "in (0, 1e-3]");
   require(pushoff > 0 && pushoff <= 1, "pushoff", "in (0, 1]");
   require(descent_max_step > 0 && descent_max_step <= 1, "descent_max_step", "in (0, 1]");
-  require(attempts_per_pair >= 1 && attempts_per_pair <= 1000, "attempts_per_pair",
-          "in [1, 1000]");
+  require(attempts_per_pair >= 1 && attempts_per_pair <= 1000, "attempts_per_pair", "in [1, 1000]");
   require(max_attempts >= 1 && max_attempts <= 1000000, "max_attempts", "in [1, 1e6]");
   require(all_pairs_limit >= 0 && all_pairs_limit <= 100000, "all_pairs_limit", "in [0, 1e5]");
   require(neighbours >= 1 && neighbours <= 1000, "neighbours", "in [1, 1000]");
@@ -270,8 +272,8 @@ TsCandidate refine_transition_state(const Loss& loss, const Eigen::VectorXd& gue
     c.why = "refined point is a " + to_string(ts.kind);
     return c;
   }
-  const DescentResult d = descend_from_saddle(loss, h.x, h.eigenvector, o.pushoff, o.minimizer,
-                                              o.descent_max_step);
+  const DescentResult d =
+      descend_from_saddle(loss, h.x, h.eigenvector, o.pushoff, o.minimizer, o.descent_max_step);
   const MinimizerResult* sides[2] = {&d.plus, &d.minus};
   db::StoredPoint* out[2] = {&c.plus, &c.minus};
   for (int s = 0; s < 2; ++s) {
@@ -475,9 +477,8 @@ ConnectResult connect_all(const Loss& loss, db::LandscapeIndex& index, const Con
   connected_components(land, &st.components);
   st.seconds = elapsed(t0);
   r.status = st.components == 1 ? ConnectStatus::Connected : ConnectStatus::NotConnected;
-  r.message = st.components == 1
-                  ? "one connected set"
-                  : std::to_string(st.components) + " connected sets remain";
+  r.message = st.components == 1 ? "one connected set"
+                                 : std::to_string(st.components) + " connected sets remain";
   return r;
 }
 

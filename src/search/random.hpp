@@ -10,7 +10,8 @@ namespace lossland::detail {
 /// SplitMix64 (Steele, Lea & Flood 2014): a small, well-mixed 64-bit generator.
 class Rng {
  public:
-  Rng(std::uint64_t seed, std::uint64_t stream) : state_(seed ^ (0x9E3779B97F4A7C15ULL * (stream + 1))) {
+  Rng(std::uint64_t seed, std::uint64_t stream)
+      : state_(seed ^ (0x9E3779B97F4A7C15ULL * (stream + 1))) {
     next();
   }
   std::uint64_t next() {

@@ -33,8 +33,10 @@ struct Plot {
 
 std::string tick_label(double v, bool log) {
   char buf[32];
-  if (log) std::snprintf(buf, sizeof buf, "1e%d", static_cast<int>(std::lround(std::log10(v))));
-  else std::snprintf(buf, sizeof buf, "%g", v);
+  if (log)
+    std::snprintf(buf, sizeof buf, "1e%d", static_cast<int>(std::lround(std::log10(v))));
+  else
+    std::snprintf(buf, sizeof buf, "%g", v);
   return buf;
 }
 
@@ -139,8 +141,10 @@ void draw_plot(cairo_t* cr, const Plot& p, double x0, double y0, double w, doubl
         pen = false;
         continue;
       }
-      if (pen) cairo_line_to(cr, X(s.x[i]), Y(s.y[i]));
-      else cairo_move_to(cr, X(s.x[i]), Y(s.y[i]));
+      if (pen)
+        cairo_line_to(cr, X(s.x[i]), Y(s.y[i]));
+      else
+        cairo_move_to(cr, X(s.x[i]), Y(s.y[i]));
       pen = true;
     }
     cairo_stroke(cr);
@@ -224,14 +228,7 @@ std::vector<std::string> draw_figures(const SurveyOptions& o,
       const db::Landscape land = db::read(path);
       if (land.minima.empty()) continue;
       graph::GraphPanel p;
-      graph::DisconnectivityOptions d;
-      d.omit_zero = land.minima.size() > 1;
-      try {
-        p.tree = graph::build_disconnectivity(land, d);
-      } catch (const std::invalid_argument&) {
-        d.omit_zero = false;
-        p.tree = graph::build_disconnectivity(land, d);
-      }
+      p.tree = paper_style_tree(land);
       char title[64];
       std::snprintf(title, sizeof title, "N_h = %d  λ = %.0e", h, l);
       p.title = title;

@@ -124,15 +124,15 @@ ModelSpec model_of(const SurveyOptions& o, const Dataset& data, int hidden, doub
 }
 
 double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 /// Runs the unfinished stages of one landscape, saving after each (and periodically inside the
 /// long ones). Returns false if stopped.
 bool run_one(const SurveyOptions& o, const Dataset& data, const Cell& cell,
              const std::function<bool()>& should_stop) {
-  const std::string path = (fs::path(o.out_dir) / landscape_file(o, cell.hidden, cell.lambda)).string();
+  const std::string path =
+      (fs::path(o.out_dir) / landscape_file(o, cell.hidden, cell.lambda)).string();
   const ModelSpec spec = model_of(o, data, cell.hidden, cell.lambda);
   db::Landscape land;
   if (db::exists(path)) {
@@ -170,7 +170,8 @@ bool run_one(const SurveyOptions& o, const Dataset& data, const Cell& cell,
     BasinHoppingOptions bh = o.bh;
     bh.threads = 1;
     bh.seed = landscape_seed(o.seed, cell.hidden, cell.lambda);
-    const auto r = basin_hopping(loss, index, bh, [&](const BasinHoppingStats&) { return periodic(); });
+    const auto r =
+        basin_hopping(loss, index, bh, [&](const BasinHoppingStats&) { return periodic(); });
     if (r.status == BasinHoppingStatus::Stopped) {
       save("");
       return false;
@@ -205,16 +206,10 @@ bool run_one(const SurveyOptions& o, const Dataset& data, const Cell& cell,
   if (done < 4) {
     if (o.graphs && !land.minima.empty()) {
       graph::GraphPanel panel;
-      graph::DisconnectivityOptions d;
-      d.omit_zero = land.minima.size() > 1;  // the paper leaves the all-zero minimum out
-      try {
-        panel.tree = graph::build_disconnectivity(land, d);
-      } catch (const std::invalid_argument&) {
-        d.omit_zero = false;  // only the zero minimum is there: draw it
-        panel.tree = graph::build_disconnectivity(land, d);
-      }
+      panel.tree = paper_style_tree(land);
       panel.title = land.dataset.name + "  " + to_string(spec.activation) +
-                    "  N_h = " + std::to_string(cell.hidden) + "  λ = " + format_lambda(cell.lambda);
+                    "  N_h = " + std::to_string(cell.hidden) +
+                    "  λ = " + format_lambda(cell.lambda);
       const std::string png = fs::path(path).replace_extension(".png").string();
       graph::draw_disconnectivity(panel, png);
     }
@@ -224,6 +219,21 @@ bool run_one(const SurveyOptions& o, const Dataset& data, const Cell& cell,
 }
 
 }  // namespace
+
+graph::DisconnectivityTree paper_style_tree(const db::Landscape& land) {
+  graph::DisconnectivityOptions keep;
+  const graph::DisconnectivityTree full = graph::build_disconnectivity(land, keep);
+  graph::DisconnectivityOptions omit = keep;
+  omit.omit_zero = true;
+  try {
+    graph::DisconnectivityTree without = graph::build_disconnectivity(land, omit);
+    if (without.minima_omitted.size() == 1 && without.roots.size() <= full.roots.size())
+      return without;
+  } catch (const std::invalid_argument&) {
+    // nothing left once the zero minimum is out
+  }
+  return full;
+}
 
 std::vector<int> parse_hidden(const std::string& text) {
   const std::string what = "--hidden";
@@ -473,11 +483,11 @@ void write_summary(const SurveyOptions& o, const std::vector<LandscapeSummary>& 
   md << "|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n";
   for (const auto& s : rows) {
     char buf[512];
-    std::snprintf(buf, sizeof buf, "| %d | %.0e | %zu | %zu | %zu | %.2f | %.10g | %s | %s | %d | %.2f |\n",
-                  s.hidden, s.lambda, s.minima, s.distinct_energies, s.transition_states,
-                  s.ts_per_minimum, s.global_minimum,
-                  s.bad_minima < 0 ? "-" : std::to_string(s.bad_minima).c_str(),
-                  connected(s).c_str(), s.connected_sets, s.seconds);
+    std::snprintf(
+        buf, sizeof buf, "| %d | %.0e | %zu | %zu | %zu | %.2f | %.10g | %s | %s | %d | %.2f |\n",
+        s.hidden, s.lambda, s.minima, s.distinct_energies, s.transition_states, s.ts_per_minimum,
+        s.global_minimum, s.bad_minima < 0 ? "-" : std::to_string(s.bad_minima).c_str(),
+        connected(s).c_str(), s.connected_sets, s.seconds);
     md << buf;
   }
   char total[128];

@@ -134,4 +134,67 @@ TEST(TransitionNetwork, RandomNetworksAgreeWithBruteForce) {
   }
 }
 
+/// Escape barriers of the hand-made network, worked out on paper. Lower minima: 0 (0.0) is the
+/// global minimum; 3 (0.5) reaches 0 only over 2-3 (6) then 2-1 (4), 1-0 (3): escape at 6;
+/// 1 (1.0) reaches 0 over TS 1 at 3; 2 (2.0) reaches {0, 1} over 1-2 at 4; 4 (1.5) reaches 5
+/// (0.2) at 2; 5 is the lowest of its set {4, 5}: no escape.
+TEST(TransitionNetwork, EscapeBarriersByHand) {
+  const graph::TransitionNetwork net(hand_landscape());
+  const std::vector<graph::EscapeBarrier> esc = net.escape_barriers();
+  ASSERT_EQ(esc.size(), 6u);
+  EXPECT_FALSE(esc[0].escapes());
+  EXPECT_TRUE(std::isinf(esc[0].barrier));
+  EXPECT_EQ(esc[0].transition_state, -1);
+  EXPECT_DOUBLE_EQ(esc[1].saddle_energy, 3.0);
+  EXPECT_DOUBLE_EQ(esc[1].barrier, 2.0);
+  EXPECT_EQ(esc[1].transition_state, 1);  // the lower of the two 0-1 transition states
+  EXPECT_EQ(esc[1].lower_minimum, 0);
+  EXPECT_DOUBLE_EQ(esc[2].barrier, 2.0);  // 4.0 - 2.0 over TS 2
+  EXPECT_EQ(esc[2].transition_state, 2);
+  EXPECT_EQ(esc[2].lower_minimum, 0);
+  EXPECT_DOUBLE_EQ(esc[3].barrier, 5.5);  // 6.0 - 0.5 over TS 4
+  EXPECT_EQ(esc[3].transition_state, 4);
+  EXPECT_EQ(esc[3].lower_minimum, 0);
+  EXPECT_DOUBLE_EQ(esc[4].barrier, 0.5);  // 2.0 - 1.5 over TS 5
+  EXPECT_EQ(esc[4].lower_minimum, 5);
+  EXPECT_FALSE(esc[5].escapes());
+}
+
+/// Escape barriers against brute force: min over strictly lower minima j of the Kruskal minimax
+/// energy i -> j. Energies on a coarse grid so that ties between minima and between transition
+/// states occur.
+TEST(TransitionNetwork, EscapeBarriersAgreeWithBruteForce) {
+  for (unsigned seed = 1; seed <= 60; ++seed) {
+    const int M = 2 + static_cast<int>(seed % 13), T = static_cast<int>(seed % 19);
+    db::Landscape land = lossland::testing::random_landscape(M, T, seed);
+    if (seed % 2 == 0) {  // round onto a grid: equal minima and equal transition states
+      for (auto& m : land.minima) m.energy = std::round(m.energy * 4) / 4;
+      for (auto& t : land.transition_states)
+        t.energy = std::max(
+            {std::round(t.energy * 4) / 4, land.minima[t.min1].energy, land.minima[t.min2].energy});
+    }
+    const graph::TransitionNetwork net(land);
+    const std::vector<graph::EscapeBarrier> esc = net.escape_barriers();
+    ASSERT_EQ(esc.size(), static_cast<std::size_t>(M));
+    for (int i = 0; i < M; ++i) {
+      double truth = std::numeric_limits<double>::infinity();
+      for (int j = 0; j < M; ++j)
+        if (land.minima[j].energy < land.minima[i].energy)
+          truth = std::min(truth, lossland::testing::brute_minimax(land, i, j));
+      const double Ei = land.minima[i].energy;
+      EXPECT_EQ(esc[i].saddle_energy, truth) << "seed " << seed << " minimum " << i;
+      if (!std::isfinite(truth)) {
+        EXPECT_FALSE(esc[i].escapes()) << "seed " << seed << " minimum " << i;
+        continue;
+      }
+      ASSERT_TRUE(esc[i].escapes()) << "seed " << seed << " minimum " << i;
+      EXPECT_EQ(esc[i].barrier, truth - Ei);
+      EXPECT_EQ(land.transition_states[esc[i].transition_state].energy, truth);
+      const std::int64_t to = esc[i].lower_minimum;
+      EXPECT_LT(land.minima[to].energy, Ei);
+      EXPECT_EQ(lossland::testing::brute_minimax(land, i, static_cast<int>(to)), truth);
+    }
+  }
+}
+
 }  // namespace

@@ -118,11 +118,13 @@ TEST_F(PathsampleTest, ImportRoundTripsAndFlagsAWrongKind) {
   ASSERT_EQ(r.landscape.minima.size(), 3u);
   ASSERT_EQ(r.landscape.transition_states.size(), 1u);
   for (std::size_t i = 0; i < 3; ++i) {
-    EXPECT_NEAR(r.landscape.minima[i].energy, land_.minima[i].energy, 1e-15);
+    EXPECT_EQ(r.landscape.minima[i].energy, land_.minima[i].energy);  // bit for bit
     EXPECT_EQ(r.landscape.minima[i].coords, land_.minima[i].coords);
     EXPECT_LT(r.landscape.minima[i].grad_rms, 1e-9);
     EXPECT_GT(r.landscape.minima[i].eigenvalues[0], 0.0);
   }
+  EXPECT_EQ(r.landscape.transition_states[0].energy, land_.transition_states[0].energy);
+  EXPECT_EQ(r.landscape.transition_states[0].coords, land_.transition_states[0].coords);
   EXPECT_EQ(r.landscape.transition_states[0].min1, 0);
   EXPECT_EQ(r.landscape.transition_states[0].min2, 2);
   ASSERT_EQ(r.warnings.size(), 1u);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -88,6 +89,67 @@ TEST_F(RenderTest, BadInputsAreErrors) {
   EXPECT_THROW(graph::draw_disconnectivity(panel(), path("g.png"), opt), std::invalid_argument);
   EXPECT_THROW(graph::draw_disconnectivity_grid({}, path("g.png")), std::invalid_argument);
   EXPECT_ANY_THROW(graph::draw_disconnectivity(panel(), path("no/such/dir/g.png")));
+}
+
+/// All stroke colours of a cairo SVG, as r, g, b in [0, 1] ("stroke:rgb(a%,b%,c%)").
+std::vector<Eigen::Vector3d> svg_strokes(const std::string& svg) {
+  std::vector<Eigen::Vector3d> out;
+  const std::string key = "stroke:rgb(";
+  for (auto at = svg.find(key); at != std::string::npos; at = svg.find(key, at + 1)) {
+    Eigen::Vector3d c;
+    if (std::sscanf(svg.c_str() + at + key.size(), "%lf%%,%lf%%,%lf%%", &c[0], &c[1], &c[2]) == 3)
+      out.push_back(c / 100.0);
+  }
+  return out;
+}
+
+bool has_colour(const std::vector<Eigen::Vector3d>& strokes, const Eigen::Vector3d& c) {
+  for (const auto& s : strokes)
+    if ((s - c).cwiseAbs().maxCoeff() < 0.004) return true;
+  return false;
+}
+
+/// The colour scale spans the data by default and the pinned range when given: minimum 1
+/// (value 1.0) is drawn at the top of the map (t = 0.85, the drawn part of viridis) over the data
+/// range [0.5, 1], but at t = 0.85 * (1 - 0) / (2 - 0) over a pinned [0, 2].
+TEST_F(RenderTest, ColourRangeDefaultsToTheDataAndCanBePinned) {
+  graph::GraphPanel p = panel();
+  graph::draw_disconnectivity(p, path("data.svg"));
+  const auto data = svg_strokes(slurp(path("data.svg")));
+  EXPECT_TRUE(has_colour(data, graph::colormap(0.85)));
+  EXPECT_TRUE(has_colour(data, graph::colormap(0.0)));            // value 0.5
+  EXPECT_TRUE(has_colour(data, graph::colormap(0.85 * 0.5)));     // value 0.75
+  EXPECT_TRUE(has_colour(data, Eigen::Vector3d(0.6, 0.6, 0.6)));  // NaN drawn grey
+  p.color_min = 0.0;
+  p.color_max = 2.0;
+  graph::draw_disconnectivity(p, path("pinned.svg"));
+  const auto pinned = svg_strokes(slurp(path("pinned.svg")));
+  EXPECT_TRUE(has_colour(pinned, graph::colormap(0.85 * 1.0 / 2.0)));
+  EXPECT_TRUE(has_colour(pinned, graph::colormap(0.85 * 0.5 / 2.0)));
+  EXPECT_FALSE(has_colour(pinned, graph::colormap(0.85)));
+  // Values outside a pinned range take the end colours: [0.8, 0.9] puts 0.5 at the bottom and
+  // 1.0 at the top.
+  p.color_min = 0.8;
+  p.color_max = 0.9;
+  graph::draw_disconnectivity(p, path("clamped.svg"));
+  const auto clamped = svg_strokes(slurp(path("clamped.svg")));
+  EXPECT_TRUE(has_colour(clamped, graph::colormap(0.0)));
+  EXPECT_TRUE(has_colour(clamped, graph::colormap(0.85)));
+  p.color_min = 1.0;
+  p.color_max = 0.5;
+  EXPECT_THROW(graph::draw_disconnectivity(p, path("bad.svg")), std::invalid_argument);
+}
+
+/// A drawn graph is far from blank: a blank white PNG of this size compresses to well under
+/// 2 kB, the graph with text, branches and colour bar to much more; the SVG has many strokes.
+TEST_F(RenderTest, PicturesAreNotBlank) {
+  graph::RenderOptions opt;
+  opt.width = 640;
+  opt.height = 480;
+  graph::draw_disconnectivity(panel(), path("g.png"), opt);
+  EXPECT_GT(fs::file_size(path("g.png")), 8000u);
+  graph::draw_disconnectivity(panel(), path("g.svg"), opt);
+  EXPECT_GE(svg_strokes(slurp(path("g.svg"))).size(), 8u);  // 7 branches + axis at least
 }
 
 TEST(NiceTicks, StepsAreOneTwoFiveTimesAPowerOfTen) {

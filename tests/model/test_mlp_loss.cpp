@@ -51,8 +51,10 @@ double reference_energy(const Dataset& d, const ModelSpec& s, const Eigen::Vecto
     loss -= y[d.labels[n]] - std::log(y.array().exp().sum());
   }
   double pen = 0;
-  if (s.regularize == Regularize::All) pen = w.squaredNorm();
-  else pen = W.squaredNorm() + V.squaredNorm();
+  if (s.regularize == Regularize::All)
+    pen = w.squaredNorm();
+  else
+    pen = W.squaredNorm() + V.squaredNorm();
   return loss / d.num_samples() + s.lambda * pen;
 }
 
@@ -127,7 +129,8 @@ TEST(MlpLoss, PenaltyMaskFollowsRegularizeChoice) {
 TEST(MlpLoss, ProbabilitiesSumToOne) {
   ModelSpec s{{2, 4, 2}, Activation::Tanh, Regularize::All, 1e-3};
   MlpLoss loss(xor_dataset(), s);
-  const Eigen::MatrixXd p = loss.probabilities(random_point(loss.dim(), 9, 2.0), xor_dataset().inputs);
+  const Eigen::MatrixXd p =
+      loss.probabilities(random_point(loss.dim(), 9, 2.0), xor_dataset().inputs);
   for (int r = 0; r < p.rows(); ++r) EXPECT_NEAR(p.row(r).sum(), 1.0, 1e-15);
 }
 

@@ -31,8 +31,8 @@ db::Landscape multistart(const MlpLoss& loss, int starts, unsigned seed) {
     for (int i = 0; i < x.size(); ++i) x[i] = scales[k % 4] * nd(rng);
     const Quench q = quench(loss, x, opt, kDefaultEigenCutoff);
     if (q.is_minimum(opt.rms_tolerance))
-      index.add_minimum({q.result.energy, q.result.x, q.result.grad_rms,
-                         q.classification.eigenvalues});
+      index.add_minimum(
+          {q.result.energy, q.result.x, q.result.grad_rms, q.classification.eigenvalues});
   }
   return land;
 }
@@ -141,9 +141,8 @@ TEST(BasinHopping, StopCallbackEndsTheRun) {
   db::Landscape land = empty_landscape(s);
   db::LandscapeIndex index(land);
   int calls = 0;
-  const auto r = basin_hopping(loss, index, {}, [&](const BasinHoppingStats&) {
-    return ++calls < 3;
-  });
+  const auto r =
+      basin_hopping(loss, index, {}, [&](const BasinHoppingStats&) { return ++calls < 3; });
   EXPECT_EQ(r.status, BasinHoppingStatus::Stopped);
   EXPECT_EQ(calls, 3);
 }

@@ -6,7 +6,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "graph/graph_test_util.hpp"
 #include "lossland/db/database.hpp"
@@ -108,11 +110,49 @@ TEST_F(QueryCli, MinimaKeepsItsTableAndFiltersSortsLimits) {
   const CliRun csv = run("query " + db_ + " minima --csv --limit 1");
   EXPECT_EQ(csv.code, 0);
   EXPECT_EQ(csv.out.substr(0, csv.out.find('\n')),
-            "id,energy,grad_rms,min_eigenvalue,class,component,degree");
+            "id,energy,grad_rms,min_eigenvalue,class,component,degree,barrier");
   // First row: the global minimum, its energy printed to round-trip exactly.
   const std::string row = csv.out.substr(csv.out.find('\n') + 1);
   EXPECT_EQ(row.substr(0, 2), "3,");
   EXPECT_EQ(std::stod(row.substr(2)), 0.1);
+}
+
+/// Escape barriers worked out by hand for the SetUp network: minimum 0 (0.5) reaches the lower
+/// minimum 3 only over 0-1 (3), 1-2 (4), 2-3 (6): 5.5; 1 (1.0) reaches 0 over TS 1 at 3: 2.0;
+/// 2 (2.0) joins {0, 1} over 1-2 at 4: 2.0; 4 (1.5) reaches 5 at 2: 0.5; 3 and 5 are the lowest
+/// of their connected sets: none.
+TEST_F(QueryCli, MinimaHaveTheirEscapeBarrier) {
+  const auto j = json_of("query " + db_ + " minima --json --sort id");
+  ASSERT_EQ(j["minima"].size(), 6u);
+  const std::vector<double> want = {5.5, 2.0, 2.0, -1, 0.5, -1};
+  const std::vector<int> to = {3, 0, 0, -1, 5, -1};
+  for (int i = 0; i < 6; ++i) {
+    const auto& m = j["minima"][i];
+    if (want[i] < 0) {
+      EXPECT_TRUE(m["barrier"].is_null()) << i;
+      EXPECT_FALSE(m.contains("escape_to")) << i;
+    } else {
+      EXPECT_DOUBLE_EQ(m["barrier"].get<double>(), want[i]) << i;
+      EXPECT_EQ(m["escape_to"], to[i]) << i;
+    }
+  }
+  const auto sorted = json_of("query " + db_ + " minima --json --sort barrier");
+  std::vector<int> order;
+  for (const auto& m : sorted["minima"]) order.push_back(m["id"]);
+  EXPECT_EQ(order, (std::vector<int>{4, 1, 2, 0, 3, 5})) << "none sorts last";
+  const auto low = json_of("query " + db_ + " minima --json --where 'barrier<3'");
+  EXPECT_EQ(low["minima"].size(), 3u);
+  const CliRun table = run("query " + db_ + " minima");
+  EXPECT_NE(table.out.find("barrier"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("none"), std::string::npos) << table.out;
+  const auto show = json_of("query " + db_ + " show min 0 --json");
+  EXPECT_DOUBLE_EQ(show["escape"]["barrier"].get<double>(), 5.5);
+  EXPECT_DOUBLE_EQ(show["escape"]["saddle_energy"].get<double>(), 6.0);
+  EXPECT_EQ(show["escape"]["ts"], 4);
+  EXPECT_EQ(show["escape"]["to_minimum"], 3);
+  EXPECT_TRUE(json_of("query " + db_ + " show min 3 --json")["escape"].is_null());
+  const CliRun human = run("query " + db_ + " show min 4");
+  EXPECT_NE(human.out.find("escape barrier 0.5 (over ts 5"), std::string::npos) << human.out;
 }
 
 TEST_F(QueryCli, TransitionStatesWithBarriers) {
@@ -167,6 +207,54 @@ TEST_F(QueryCli, BadInputIsAClearErrorWithExitCode2) {
   EXPECT_EQ(r.code, 2);
   r = run("query " + (dir_ / "missing.h5").string() + " stats");
   EXPECT_EQ(r.code, 2);
+  r = run("query " + db_ + " show ts 7");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("transition state 7 does not exist"), std::string::npos) << r.out;
+  r = run("query " + db_ + " path 0 6");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("minimum 6 does not exist"), std::string::npos) << r.out;
+  r = run("query " + db_ + " path -1 2");
+  EXPECT_EQ(r.code, 2);
+  r = run("query " + db_ + " ts --sort nosuch");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("no field 'nosuch'"), std::string::npos) << r.out;
+  r = run("query " + db_ + " minima --columns nosuch");
+  EXPECT_EQ(r.code, 2);
+}
+
+/// A database without minima: every command that reads points says so and what to do.
+TEST_F(QueryCli, EmptyDatabaseIsAClearError) {
+  const std::string empty = (dir_ / "empty.h5").string();
+  db::write(empty, lossland::testing::empty_xor_landscape());
+  for (const std::string cmd :
+       {"query " + empty + " minima", "query " + empty + " ts --json", "query " + empty + " stats",
+        "query " + empty + " show min 0", "query " + empty + " path 0 0",
+        "dgraph " + empty + " -o " + (dir_ / "e.png").string(),
+        "export " + empty + " --out " + (dir_ / "eps").string(),
+        "export " + empty + " --format json --out " + (dir_ / "e.json").string()}) {
+    const CliRun r = run(cmd);
+    EXPECT_EQ(r.code, 2) << cmd << "\n" << r.out;
+    EXPECT_NE(r.out.find("no minima"), std::string::npos) << cmd << "\n" << r.out;
+    EXPECT_NE(r.out.find("lossland bh"), std::string::npos) << cmd << "\n" << r.out;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "e.png"));
+  EXPECT_FALSE(fs::exists(dir_ / "e.json"));
+}
+
+/// Minima without transition states: dgraph draws each minimum as its own branch and says so.
+TEST_F(QueryCli, DgraphWithoutTransitionStatesDrawsTheMinimaAlone) {
+  auto land = lossland::testing::make_landscape({0.5, 0.1, 0.3}, {});
+  const std::string db = (dir_ / "nots.h5").string(), png = (dir_ / "nots.png").string();
+  db::write(db, land);
+  const CliRun r = run("dgraph " + db + " -o " + png);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("no transition states yet"), std::string::npos) << r.out;
+  EXPECT_GT(fs::file_size(png), 1000u);
+  const auto j = json_of("dgraph " + db + " --json");
+  EXPECT_EQ(j["num_leaves"], 3);
+  EXPECT_EQ(j["roots"].size(), 3u);
+  EXPECT_EQ(j["transition_states_used"], 0);
+  EXPECT_NE(j["notes"].dump().find("no transition states"), std::string::npos);
 }
 
 TEST_F(QueryCli, DgraphDrawsAndPrintsTheTree) {
@@ -187,6 +275,19 @@ TEST_F(QueryCli, DgraphDrawsAndPrintsTheTree) {
   EXPECT_EQ(run("dgraph " + db_ + " -o " + (dir_ / "g.jpg").string()).code, 2);
   EXPECT_EQ(run("dgraph " + db_ + " -o " + png + " --label 99").code, 2);
   EXPECT_EQ(run("dgraph " + db_).code, 2);
+  // A pinned colour range; bad ranges and a range without a column are errors.
+  EXPECT_EQ(run("dgraph " + db_ + " -o " + png + " --color auc --color-range 0.5:1").code, 0);
+  EXPECT_EQ(run("dgraph " + db_ + " -o " + png + " --color auc --color-range :1").code, 0);
+  r = run("dgraph " + db_ + " -o " + png + " --color auc --color-range 1:0.5");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("LO must be below HI"), std::string::npos) << r.out;
+  r = run("dgraph " + db_ + " -o " + png + " --color auc --color-range 0.5");
+  EXPECT_EQ(r.code, 2);
+  r = run("dgraph " + db_ + " -o " + png + " --color auc --color-range a:1");
+  EXPECT_EQ(r.code, 2);
+  r = run("dgraph " + db_ + " -o " + png + " --color-range 0.5:1");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("needs --color"), std::string::npos) << r.out;
 }
 
 TEST_F(QueryCli, ExportImportRoundTrip) {
@@ -216,6 +317,100 @@ TEST_F(QueryCli, ExportImportRoundTrip) {
   EXPECT_EQ(run("import " + out + " " + back + " --hidden 2 --lambda 1e-3").code, 2)
       << "refuses to overwrite without --force";
   EXPECT_EQ(run("export " + src + " --format xyz --out " + out).code, 2);
+}
+
+/// A real XOR landscape (bh + connect, N_h = 2): the PATHSAMPLE export matches the database row
+/// for row, import --like gives the same database back (energies and coordinates bit for bit,
+/// min1/min2, counts), and the JSON and dot exports describe the same points.
+TEST_F(QueryCli, RealLandscapeExportsAndImportsBack) {
+  const std::string src = (dir_ / "x2.h5").string();
+  ASSERT_EQ(run("bh " + src + " --hidden 2 --lambda 1e-3").code, 0);
+  ASSERT_EQ(run("connect " + src + " --all").code, 0);
+  const db::Landscape land = db::read(src);
+  ASSERT_GE(land.minima.size(), 3u);
+  ASSERT_GE(land.transition_states.size(), 1u);
+
+  const std::string ps = (dir_ / "x2.pathsample").string();
+  ASSERT_EQ(run("export " + src + " --out " + ps).code, 0) << "pathsample is the default format";
+  {
+    std::ifstream in(ps + "/min.data");
+    std::string line;
+    std::size_t row = 0;
+    while (std::getline(in, line)) {
+      ASSERT_LT(row, land.minima.size());
+      EXPECT_EQ(std::stod(line), land.minima[row].energy) << "min.data row " << row;
+      ++row;
+    }
+    EXPECT_EQ(row, land.minima.size());
+    std::ifstream ts(ps + "/ts.data");
+    row = 0;
+    while (std::getline(ts, line)) {
+      std::istringstream f(line);
+      double e, fv, h, plus, minus;
+      f >> e >> fv >> h >> plus >> minus;
+      ASSERT_LT(row, land.transition_states.size());
+      EXPECT_EQ(e, land.transition_states[row].energy);
+      EXPECT_EQ(plus, land.transition_states[row].min1 + 1.0);
+      EXPECT_EQ(minus, land.transition_states[row].min2 + 1.0);
+      ++row;
+    }
+    EXPECT_EQ(row, land.transition_states.size());
+  }
+  const std::string back = (dir_ / "back.h5").string();
+  const CliRun imp = run("import --format pathsample " + ps + " --like " + src + " " + back);
+  ASSERT_EQ(imp.code, 0) << imp.out;
+  const db::Landscape again = db::read(back);
+  EXPECT_EQ(again.model.layers, land.model.layers);
+  EXPECT_EQ(again.model.lambda, land.model.lambda);
+  EXPECT_EQ(again.dataset.name, land.dataset.name);
+  ASSERT_EQ(again.minima.size(), land.minima.size());
+  ASSERT_EQ(again.transition_states.size(), land.transition_states.size());
+  for (std::size_t i = 0; i < land.minima.size(); ++i) {
+    EXPECT_EQ(again.minima[i].energy, land.minima[i].energy) << "minimum " << i;
+    EXPECT_EQ(again.minima[i].coords, land.minima[i].coords) << "minimum " << i;
+    EXPECT_NEAR(again.minima[i].eigenvalues[0], land.minima[i].eigenvalues[0],
+                1e-8 * std::max(1.0, std::abs(land.minima[i].eigenvalues[0])));
+  }
+  for (std::size_t t = 0; t < land.transition_states.size(); ++t) {
+    EXPECT_EQ(again.transition_states[t].energy, land.transition_states[t].energy);
+    EXPECT_EQ(again.transition_states[t].coords, land.transition_states[t].coords);
+    EXPECT_EQ(again.transition_states[t].min1, land.transition_states[t].min1);
+    EXPECT_EQ(again.transition_states[t].min2, land.transition_states[t].min2);
+  }
+  // The --hidden/--lambda form still works; --like with them, or neither, is an error.
+  const std::string back2 = (dir_ / "back2.h5").string();
+  EXPECT_EQ(run("import " + ps + " " + back2 + " --hidden 2 --lambda 1e-3").code, 0);
+  CliRun r = run("import " + ps + " " + back2 + " --force --like " + src + " --hidden 2");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("leave out --hidden"), std::string::npos) << r.out;
+  r = run("import " + ps + " " + back2 + " --force");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("--like DB"), std::string::npos) << r.out;
+  r = run("import --format json " + ps + " " + back2 + " --force --like " + src);
+  EXPECT_EQ(r.code, 2);
+
+  // JSON: the whole database.
+  const std::string js = (dir_ / "x2.json").string();
+  ASSERT_EQ(run("export " + src + " --format json --out " + js).code, 0);
+  std::ifstream jin(js);
+  const nlohmann::json doc = nlohmann::json::parse(jin);
+  EXPECT_EQ(doc["model"]["layers"], land.model.layers);
+  ASSERT_EQ(doc["minima"].size(), land.minima.size());
+  ASSERT_EQ(doc["transition_states"].size(), land.transition_states.size());
+  EXPECT_EQ(doc["minima"][1]["energy"].get<double>(), land.minima[1].energy);
+  EXPECT_EQ(doc["transition_states"][0]["min2"], land.transition_states[0].min2);
+  // Without --out the document goes to stdout.
+  EXPECT_EQ(json_of("export " + src + " --format json")["minima"].size(), land.minima.size());
+  // dot: one edge per transition state.
+  const std::string dot = (dir_ / "x2.dot").string();
+  ASSERT_EQ(run("export " + src + " --format dot --out " + dot).code, 0);
+  std::ifstream din(dot);
+  std::string text((std::istreambuf_iterator<char>(din)), {});
+  std::size_t edges = 0;
+  for (auto at = text.find(" -- m"); at != std::string::npos; at = text.find(" -- m", at + 1))
+    ++edges;
+  EXPECT_EQ(edges, land.transition_states.size());
+  EXPECT_EQ(run("export " + src + " --format xyz --out " + dot).code, 2);
 }
 
 }  // namespace

@@ -74,11 +74,12 @@ void run_connect(ConnectArgs& a) {
     return;
   }
   std::printf("%s: %s (%s)\n", a.db.c_str(), to_string(r.status).c_str(), r.message.c_str());
-  std::printf("  %zu minima (%zu new), %zu transition states (%zu new, %lld degenerate), "
-              "%d connected set%s\n",
-              land.minima.size(), land.minima.size() - minima_before,
-              land.transition_states.size(), land.transition_states.size() - ts_before,
-              static_cast<long long>(s.degenerate_ts), s.components, s.components == 1 ? "" : "s");
+  std::printf(
+      "  %zu minima (%zu new), %zu transition states (%zu new, %lld degenerate), "
+      "%d connected set%s\n",
+      land.minima.size(), land.minima.size() - minima_before, land.transition_states.size(),
+      land.transition_states.size() - ts_before, static_cast<long long>(s.degenerate_ts),
+      s.components, s.components == 1 ? "" : "s");
   std::printf("  %lld attempts, %lld candidates rejected, %d refinement passes, %.2f s\n",
               static_cast<long long>(s.attempts), static_cast<long long>(s.rejected), s.passes,
               s.seconds);

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -18,6 +19,7 @@ struct DgraphArgs {
   std::vector<std::string> grid;
   std::string out;
   std::string color;
+  std::string color_range;
   std::string labels;
   std::string title;
   bool json = false;
@@ -25,11 +27,57 @@ struct DgraphArgs {
   graph::RenderOptions render;
 };
 
+/// lambda as people write it: 0.01, 0.1, 1 as is; small values as 1e-4, 2.5e-6.
+std::string lambda_text(double lambda) {
+  char buf[64];
+  if (lambda == 0 || std::abs(lambda) >= 1e-2) {
+    std::snprintf(buf, sizeof buf, "%g", lambda);
+    return buf;
+  }
+  std::snprintf(buf, sizeof buf, "%.3e", lambda);  // d.ddde-XX
+  std::string s = buf;
+  const auto e = s.find('e');
+  std::string mant = s.substr(0, e), ex = s.substr(e + 1);
+  while (mant.back() == '0') mant.pop_back();
+  if (mant.back() == '.') mant.pop_back();
+  const bool neg = ex[0] == '-';
+  ex = ex.substr(1);
+  while (ex.size() > 1 && ex[0] == '0') ex.erase(0, 1);
+  return mant + "e" + (neg ? "-" : "") + ex;
+}
+
 std::string default_title(const db::Landscape& land) {
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "%s, %s, N_h = %d, \xce\xbb = %g", land.dataset.name.c_str(),
-                to_string(land.model.activation).c_str(), land.model.hidden(), land.model.lambda);
-  return buf;
+  std::string name = land.dataset.name;
+  if (name == "xor") name = "XOR";
+  return name + ", " + to_string(land.model.activation) +
+         ", N_h = " + std::to_string(land.model.hidden()) +
+         ", \xce\xbb = " + lambda_text(land.model.lambda);
+}
+
+/// --color-range LO:HI (either side may be empty for "the data's own").
+void parse_color_range(const std::string& spec, graph::GraphPanel& p) {
+  const auto colon = spec.find(':');
+  auto bad = [&](const std::string& why) {
+    return std::invalid_argument("--color-range '" + spec + "': " + why +
+                                 "; give LO:HI, e.g. 0.5:1 (either side may be left empty)");
+  };
+  if (colon == std::string::npos) throw bad("no ':'");
+  auto number = [&](const std::string& t) {
+    if (t.empty()) return std::numeric_limits<double>::quiet_NaN();
+    std::size_t used = 0;
+    double v = 0;
+    try {
+      v = std::stod(t, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != t.size() || !std::isfinite(v)) throw bad("'" + t + "' is not a finite number");
+    return v;
+  };
+  p.color_min = number(spec.substr(0, colon));
+  p.color_max = number(spec.substr(colon + 1));
+  if (std::isfinite(p.color_min) && std::isfinite(p.color_max) && !(p.color_min < p.color_max))
+    throw bad("LO must be below HI");
 }
 
 std::vector<std::int64_t> parse_labels(const std::string& spec, const db::Landscape& land) {
@@ -91,6 +139,9 @@ graph::GraphPanel make_panel(const std::string& path, const DgraphArgs& a) {
                                   " values per minimum; pick a column with one");
     p.color_values.assign(it->second.data(), it->second.data() + it->second.rows());
     p.color_label = a.color;
+    if (!a.color_range.empty()) parse_color_range(a.color_range, p);
+  } else if (!a.color_range.empty()) {
+    throw std::invalid_argument("--color-range needs --color COLUMN (the column to colour by)");
   }
   p.labels = parse_labels(a.labels, land);
   return p;
@@ -177,7 +228,7 @@ Registrar reg("dgraph", 40, [](CLI::App& app) {
       "minima. The lowest basin is centred and branches never cross. Minima with no transition\n"
       "state (before `lossland connect`) are drawn as separate branches.\n"
       "Examples:\n"
-      "  lossland dgraph x3.h5 -o x3.png --no-zero --color auc\n"
+      "  lossland dgraph x3.h5 -o x3.png --no-zero --color auc --color-range 0.5:1\n"
       "  lossland dgraph --grid x1.h5 x2.h5 x3.h5 x4.h5 x5.h5 x6.h5 -o fig1.pdf --no-zero");
   c->add_option("db", a->db, "Database file");
   c->add_option("--grid", a->grid, "Several databases drawn as lettered panels in one figure")
@@ -191,6 +242,8 @@ Registrar reg("dgraph", 40, [](CLI::App& app) {
   c->add_flag("--no-zero", a->tree.omit_zero,
               "Leave out the all-zero minimum (|w_r| <= 1e-6 for all r), as the paper does");
   c->add_option("--color", a->color, "Colour the branch ends by a /minima column (e.g. auc)");
+  c->add_option("--color-range", a->color_range,
+                "Pin the colour scale to LO:HI (e.g. 0.5:1 for AUC); default: the data's range");
   c->add_option("--label", a->labels, "Label these minima with their ids: 0,3,7 or 'all'");
   c->add_option("--title", a->title, "Title (default: dataset, activation, N_h, lambda)");
   c->add_option("--width", a->render.width, "Width per panel (pixels / points)")

@@ -1,10 +1,13 @@
-/// `lossland export DB --format pathsample --out DIR`: PATHSAMPLE / disconnectionDPS / pele files.
+/// `lossland export DB [--format pathsample|json|dot] --out DIR|FILE`: files that other landscape
+/// tools (PATHSAMPLE, disconnectionDPS, pele, Graphviz) and other programs read.
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "commands/command.hpp"
 #include "commands/common.hpp"
+#include "lossland/graph/export.hpp"
 #include "lossland/graph/pathsample.hpp"
 
 namespace lossland::cli {
@@ -15,47 +18,111 @@ struct ExportArgs {
   bool json = false;
 };
 
+/// Writes `text` to `path` via PATH.tmp and a rename, so a failed write leaves no half file.
+void write_text(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::trunc);
+    if (!f)
+      throw std::runtime_error("cannot write '" + path +
+                               "': check that the directory exists and is writable");
+    f << text;
+    f.flush();
+    if (!f) throw std::runtime_error("error while writing '" + tmp + "' (disk full?)");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    throw std::runtime_error("cannot rename '" + tmp + "' to '" + path + "'");
+}
+
+std::string title_of(const db::Landscape& land) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "%s, %s, N_h = %d, lambda = %g", land.dataset.name.c_str(),
+                to_string(land.model.activation).c_str(), land.model.hidden(), land.model.lambda);
+  return buf;
+}
+
 void run_export(const ExportArgs& a) {
-  if (a.format != "pathsample")
-    throw std::invalid_argument("--format " + a.format + " is not supported: use pathsample");
+  if (a.format != "pathsample" && a.format != "json" && a.format != "dot")
+    throw std::invalid_argument("--format " + a.format +
+                                " is not supported: use pathsample, json or dot");
+  if (a.format == "pathsample" && a.out.empty())
+    throw std::invalid_argument("--format pathsample writes four files: give --out DIR");
   const db::Landscape land = open_landscape(a.db);
-  const graph::PathsampleFiles f = graph::export_pathsample(land, a.out);
+  if (land.minima.empty())
+    throw std::invalid_argument("'" + a.db +
+                                "' holds no minima, so there is nothing to export: run "
+                                "lossland bh " +
+                                a.db + " first");
+  std::vector<std::string> files;
+  if (a.format == "pathsample") {
+    const graph::PathsampleFiles f = graph::export_pathsample(land, a.out);
+    files = {f.min_data, f.ts_data, f.points_min, f.points_ts};
+  } else {
+    const std::string text =
+        a.format == "json" ? graph::landscape_json(land) : graph::network_dot(land, title_of(land));
+    if (a.out.empty() || a.out == "-") {
+      if (a.json)
+        throw std::invalid_argument("--json prints a summary: give --out FILE for the " + a.format +
+                                    " document");
+      std::cout << text;
+      return;
+    }
+    write_text(a.out, text);
+    files = {a.out};
+  }
   if (a.json) {
     nlohmann::json j = {{"database", a.db},
                         {"format", a.format},
-                        {"directory", a.out},
+                        {"out", a.out},
                         {"minima", land.minima.size()},
                         {"transition_states", land.transition_states.size()},
                         {"parameters", land.num_params()},
-                        {"files", {f.min_data, f.ts_data, f.points_min, f.points_ts}}};
+                        {"files", files}};
     std::cout << j.dump(2) << "\n";
     return;
   }
-  std::printf("wrote %zu minima to %s and %s\n", land.minima.size(), f.min_data.c_str(),
-              f.points_min.c_str());
-  std::printf("wrote %zu transition states to %s and %s\n", land.transition_states.size(),
-              f.ts_data.c_str(), f.points_ts.c_str());
-  std::printf("points are %d float64 per record (canonical layout), little-endian, no markers\n",
-              land.num_params());
+  if (a.format == "pathsample") {
+    std::printf("wrote %zu minima to %s and %s\n", land.minima.size(), files[0].c_str(),
+                files[2].c_str());
+    std::printf("wrote %zu transition states to %s and %s\n", land.transition_states.size(),
+                files[1].c_str(), files[3].c_str());
+    std::printf("points are %d float64 per record (canonical layout), little-endian, no markers\n",
+                land.num_params());
+  } else {
+    std::printf("wrote %zu minima and %zu transition states to %s (%s)\n", land.minima.size(),
+                land.transition_states.size(), a.out.c_str(), a.format.c_str());
+  }
 }
 
 Registrar reg("export", 60, [](CLI::App& app) {
   auto a = std::make_shared<ExportArgs>();
   auto* c = app.add_subcommand(
       "export",
-      "Write a landscape as PATHSAMPLE files that disconnectionDPS, PATHSAMPLE and pele read.\n"
-      "Files (layout from lossland's DESIGN section 3, not checked against PATHSAMPLE's source):\n"
+      "Write a landscape for other programs.\n"
+      "--format pathsample (default), --out DIR: the PATHSAMPLE file set that disconnectionDPS,\n"
+      "PATHSAMPLE and pele read (layout as pele's PATHSAMPLE reader expects):\n"
       "  min.data    E FVIB HORDER IX IY IZ                 one line per minimum\n"
       "  ts.data     E FVIB HORDER PLUS MINUS IX IY IZ      PLUS/MINUS: 1-based min.data lines\n"
       "  points.min  raw float64 records of P coordinates (canonical layout), little-endian,\n"
       "  points.ts   no Fortran record markers\n"
-      "FVIB = sum of ln(Hessian eigenvalues): all of them for a minimum, the positive ones for a\n"
-      "transition state (its negative eigenvalue skipped). HORDER = 1: the network's symmetric\n"
-      "copies are already folded out. IX IY IZ = 1.0 (no moments of inertia for a network).");
+      "  FVIB = sum of ln(Hessian eigenvalues): all of them for a minimum, the positive ones for\n"
+      "  a transition state. HORDER = 1: the network's symmetric copies are already folded out.\n"
+      "  IX IY IZ = 1.0 (no moments of inertia for a network). Read back with lossland import.\n"
+      "--format json, --out FILE (or stdout): the whole database as one JSON document: model,\n"
+      "  dataset, notes, minima and transition states with coordinates, spectra and every\n"
+      "  analysis column (0-based ids; NaN written as null).\n"
+      "--format dot, --out FILE (or stdout): the transition network for Graphviz: one node per\n"
+      "  minimum (id and energy), one edge per transition state (id and energy).\n"
+      "  Draw it with: neato -Tsvg net.dot -o net.svg\n"
+      "Examples:\n"
+      "  lossland export x3.h5 --out x3.pathsample\n"
+      "  lossland export x3.h5 --format json --out x3.json\n"
+      "  lossland export x3.h5 --format dot --out x3.dot");
   c->add_option("db", a->db, "Database file")->required();
-  c->add_option("--format", a->format, "Output format: pathsample")->capture_default_str();
-  c->add_option("--out,-o", a->out, "Directory to write (created if missing)")->required();
-  c->add_flag("--json", a->json, "Print a summary as JSON");
+  c->add_option("--format,-f", a->format, "pathsample, json or dot")->capture_default_str();
+  c->add_option("--out,-o", a->out,
+                "Directory (pathsample, created if missing) or file (json, dot; default stdout)");
+  c->add_flag("--json", a->json, "Print a summary of what was written as JSON");
   c->callback([a] { run_export(*a); });
 });
 

@@ -1,4 +1,5 @@
-/// `lossland import DIR DB --hidden H --lambda L`: read PATHSAMPLE files into a new database.
+/// `lossland import [--format pathsample] DIR OUT.h5 --like DB | --hidden H --lambda L`: read
+/// PATHSAMPLE files into a new database.
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -11,7 +12,9 @@ namespace lossland::cli {
 namespace {
 
 struct ImportArgs {
+  std::string format = "pathsample", like;
   std::string dir, db, dataset = "xor", activation = "tanh", regularize = "all";
+  bool dataset_given = false, activation_given = false, regularize_given = false;
   int hidden = 0;
   double lambda = -1;
   bool force = false, json = false;
@@ -21,12 +24,32 @@ void run_import(const ImportArgs& a) {
   if (db::exists(a.db) && !a.force)
     throw std::invalid_argument(
         "'" + a.db + "' already exists: choose a new file or pass --force to replace it");
-  const Dataset data = load_dataset(a.dataset);
+  if (a.format != "pathsample")
+    throw std::invalid_argument("--format " + a.format +
+                                " cannot be imported: only pathsample files can (min.data, "
+                                "ts.data, points.min, points.ts)");
+  Dataset data;
   ModelSpec spec;
-  spec.layers = {data.num_inputs(), a.hidden, data.num_classes};
-  spec.activation = parse_activation(a.activation);
-  spec.regularize = parse_regularize(a.regularize);
-  spec.lambda = a.lambda;
+  if (!a.like.empty()) {
+    if (a.hidden != 0 || a.lambda >= 0 || a.dataset_given || a.activation_given ||
+        a.regularize_given)
+      throw std::invalid_argument(
+          "--like takes the model and dataset from " + a.like +
+          ": leave out --hidden, --lambda, --dataset, --activation and --regularize");
+    const db::Landscape like = open_landscape(a.like);
+    data = like.dataset;
+    spec = like.model;
+  } else {
+    if (a.hidden == 0 || a.lambda < 0)
+      throw std::invalid_argument(
+          "PATHSAMPLE files hold no model: give --like DB (a database of the same model) or "
+          "--hidden H --lambda L");
+    data = load_dataset(a.dataset);
+    spec.layers = {data.num_inputs(), a.hidden, data.num_classes};
+    spec.activation = parse_activation(a.activation);
+    spec.regularize = parse_regularize(a.regularize);
+    spec.lambda = a.lambda;
+  }
   spec.validate();
   graph::ImportResult r = graph::import_pathsample(a.dir, spec, data);
   r.landscape.created_by = "lossland " LOSSLAND_VERSION " import";
@@ -51,25 +74,34 @@ Registrar reg("import", 61, [](CLI::App& app) {
   auto* c = app.add_subcommand(
       "import",
       "Read PATHSAMPLE files (min.data, ts.data, points.min, points.ts; see `export --help`)\n"
-      "into a new database. The files hold no model, so give it: every point is re-evaluated\n"
-      "(energy, gradient, Hessian spectrum) and an energy that disagrees with the file is an\n"
-      "error. ts.data and points.ts may be absent (minima only).");
+      "into a new database. The files hold no model, so name one: --like DB takes the model\n"
+      "and dataset of an existing database (e.g. the one that was exported), or give --hidden\n"
+      "and --lambda (and --dataset, --activation, --regularize where not the defaults). Every\n"
+      "point is re-evaluated (gradient, Hessian spectrum); an energy that disagrees with the\n"
+      "model is an error. Energies and coordinates are kept as the files give them, so export\n"
+      "then import gives the database back. ts.data and points.ts may be absent (minima only).\n"
+      "Examples:\n"
+      "  lossland import --format pathsample x3.pathsample --like x3.h5 copy.h5\n"
+      "  lossland import x3.pathsample copy.h5 --hidden 3 --lambda 1e-4");
+  c->add_option("--format,-f", a->format, "Input format: pathsample")->capture_default_str();
   c->add_option("dir", a->dir, "Directory holding the PATHSAMPLE files")->required();
   c->add_option("db", a->db, "Database file to create")->required();
-  c->add_option("--hidden,-H", a->hidden, "Hidden nodes N_h (>= 1)")
-      ->required()
+  c->add_option("--like", a->like, "Take the model and dataset from this database");
+  c->add_option("--hidden,-H", a->hidden, "Hidden nodes N_h (>= 1), without --like")
       ->check(CLI::Range(1, 1000));
-  c->add_option("--lambda,-l", a->lambda, "Regularisation lambda (>= 0)")
-      ->required()
+  c->add_option("--lambda,-l", a->lambda, "Regularisation lambda (>= 0), without --like")
       ->check(CLI::NonNegativeNumber);
   c->add_option("--dataset,-d", a->dataset, "xor, a shipped dataset name, or a CSV file")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->each([a](const std::string&) { a->dataset_given = true; });
   c->add_option("--activation", a->activation, "Hidden units: tanh or sigmoid")
       ->check(CLI::IsMember({"tanh", "sigmoid"}))
-      ->capture_default_str();
+      ->capture_default_str()
+      ->each([a](const std::string&) { a->activation_given = true; });
   c->add_option("--regularize", a->regularize, "Penalise all parameters or weights only")
       ->check(CLI::IsMember({"all", "weights"}))
-      ->capture_default_str();
+      ->capture_default_str()
+      ->each([a](const std::string&) { a->regularize_given = true; });
   c->add_flag("--force", a->force, "Replace DB if it exists");
   c->add_flag("--json", a->json, "Print a summary as JSON");
   c->callback([a] { run_import(*a); });

@@ -107,8 +107,10 @@ std::vector<std::size_t> select_rows(const Table& t, const QueryArgs& a) {
     for (const auto& c : conds) ok = ok && c.holds(t.value(r, c.field));
     if (ok) order.push_back(r);
   }
+  // NaN (no value) sorts last in either direction, keeping the order a strict weak ordering.
   std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
     const double vx = t.value(x, a.sort), vy = t.value(y, a.sort);
+    if (std::isnan(vx) || std::isnan(vy)) return !std::isnan(vx) && std::isnan(vy);
     return a.descending ? vx > vy : vx < vy;
   });
   if (a.limit > 0 && order.size() > static_cast<std::size_t>(a.limit)) order.resize(a.limit);
@@ -138,13 +140,36 @@ nlohmann::json jnum(double v) {
   return v;
 }
 
+/// Reads the database; one without minima is an error (there is nothing to ask about).
+db::Landscape open_nonempty(const std::string& path) {
+  db::Landscape land = open_landscape(path);
+  if (land.minima.empty())
+    throw std::invalid_argument("'" + path + "' holds no minima yet: run lossland bh " + path +
+                                " first");
+  return land;
+}
+
 struct Context {
   db::Landscape land;
   graph::TransitionNetwork net;
   graph::Components comps;
+  std::vector<graph::EscapeBarrier> escape;
   explicit Context(const std::string& path)
-      : land(open_landscape(path)), net(land), comps(net.components()) {}
+      : land(open_nonempty(path)),
+        net(land),
+        comps(net.components()),
+        escape(net.escape_barriers()) {}
 };
+
+/// Escape barrier as a number for tables: +inf where the minimum has no lower minimum to reach.
+double barrier_of(const Context& ctx, std::size_t i) {
+  return ctx.escape[i].barrier;
+}
+
+/// "none" where there is no escape, else the number with `digits` significant digits.
+std::string barrier_text(double b, int digits = 6) {
+  return std::isfinite(b) ? fmt_g(b, digits) : "none";
+}
 
 std::vector<int> symmetry_classes(const db::Landscape& land) {
   std::vector<double> energies;
@@ -167,7 +192,8 @@ void query_minima(const QueryArgs& a) {
 
   Table t;
   t.rows = land.minima.size();
-  t.fields = {"id", "energy", "grad_rms", "min_eigenvalue", "class", "component", "degree"};
+  t.fields = {"id",    "energy",    "grad_rms", "min_eigenvalue",
+              "class", "component", "degree",   "barrier"};
   for (const auto& [k, v] : land.minima_columns)
     if (v.cols() == 1) t.fields.push_back(k);
   std::vector<std::size_t> degree(t.rows, 0);
@@ -184,6 +210,7 @@ void query_minima(const QueryArgs& a) {
     if (f == "class") return cls[r];
     if (f == "component") return ctx.comps.of_minimum[r];
     if (f == "degree") return static_cast<double>(degree[r]);
+    if (f == "barrier") return barrier_of(ctx, r);
     return column_value(land.minima_columns, f, r);
   };
   const std::vector<std::size_t> order = select_rows(t, a);
@@ -199,7 +226,12 @@ void query_minima(const QueryArgs& a) {
                           {"min_eigenvalue", m.eigenvalues.size() ? m.eigenvalues[0] : 0.0},
                           {"dataset_symmetry_class", cls[i]},
                           {"component", ctx.comps.of_minimum[i]},
-                          {"degree", degree[i]}};
+                          {"degree", degree[i]},
+                          {"barrier", jnum(barrier_of(ctx, i))}};
+      if (ctx.escape[i].escapes()) {
+        r["escape_ts"] = ctx.escape[i].transition_state;
+        r["escape_to"] = ctx.escape[i].lower_minimum;
+      }
       for (const auto& c : extra) r[c] = jnum(t.value(i, c));
       rows.push_back(r);
     }
@@ -212,13 +244,13 @@ void query_minima(const QueryArgs& a) {
     return;
   }
   if (a.csv) {
-    std::printf("id,energy,grad_rms,min_eigenvalue,class,component,degree");
+    std::printf("id,energy,grad_rms,min_eigenvalue,class,component,degree,barrier");
     for (const auto& c : extra) std::printf(",%s", c.c_str());
     std::printf("\n");
     for (std::size_t i : order) {
-      std::printf("%zu,%.17g,%.6e,%.17g,%d,%d,%zu", i, land.minima[i].energy,
+      std::printf("%zu,%.17g,%.6e,%.17g,%d,%d,%zu,%.17g", i, land.minima[i].energy,
                   land.minima[i].grad_rms, t.value(i, "min_eigenvalue"), cls[i],
-                  ctx.comps.of_minimum[i], degree[i]);
+                  ctx.comps.of_minimum[i], degree[i], barrier_of(ctx, i));
       for (const auto& c : extra) std::printf(",%.17g", t.value(i, c));
       std::printf("\n");
     }
@@ -226,13 +258,15 @@ void query_minima(const QueryArgs& a) {
   }
   std::printf("%s: %zu minima up to the network's symmetries; %zu up to the dataset's too\n",
               a.db.c_str(), land.minima.size(), distinct);
-  std::printf("%6s  %22s  %11s  %13s  %6s", "id", "energy", "grad_rms", "min_eigval", "class");
+  std::printf("%6s  %22s  %11s  %13s  %6s  %12s", "id", "energy", "grad_rms", "min_eigval", "class",
+              "barrier");
   for (const auto& c : extra) std::printf("  %12s", c.c_str());
   std::printf("\n");
   for (std::size_t i : order) {
     const auto& m = land.minima[i];
-    std::printf("%6zu  %22.15g  %11.3e  %13.6e  %6d", i, m.energy, m.grad_rms,
-                m.eigenvalues.size() ? m.eigenvalues[0] : 0.0, cls[i]);
+    std::printf("%6zu  %22.15g  %11.3e  %13.6e  %6d  %12s", i, m.energy, m.grad_rms,
+                m.eigenvalues.size() ? m.eigenvalues[0] : 0.0, cls[i],
+                barrier_text(barrier_of(ctx, i)).c_str());
     for (const auto& c : extra) std::printf("  %12.6g", t.value(i, c));
     std::printf("\n");
   }
@@ -406,6 +440,12 @@ void query_show(const QueryArgs& a) {
                        {"barrier", s.energy - p.energy}});
     }
     j["transition_states"] = links;
+    const graph::EscapeBarrier& esc = ctx.escape[a.id];
+    j["escape"] = esc.escapes() ? nlohmann::json{{"barrier", esc.barrier},
+                                                 {"saddle_energy", esc.saddle_energy},
+                                                 {"ts", esc.transition_state},
+                                                 {"to_minimum", esc.lower_minimum}}
+                                : nlohmann::json(nullptr);
   } else {
     const auto& s = land.transition_states[a.id];
     j["min1"] = s.min1;
@@ -433,6 +473,15 @@ void query_show(const QueryArgs& a) {
   if (is_min) {
     std::printf("connected set  %d of %d (%d minima)\n", ctx.comps.of_minimum[a.id],
                 ctx.comps.count, ctx.comps.sizes[ctx.comps.of_minimum[a.id]]);
+    const graph::EscapeBarrier& esc = ctx.escape[a.id];
+    if (esc.escapes())
+      std::printf(
+          "escape barrier %.6g (over ts %lld at E = %.15g into the basin of minimum %lld,\n"
+          "               the lowest barrier to any lower minimum)\n",
+          esc.barrier, static_cast<long long>(esc.transition_state), esc.saddle_energy,
+          static_cast<long long>(esc.lower_minimum));
+    else
+      std::printf("escape barrier none (no lower minimum in its connected set)\n");
     if (links.empty())
       std::printf("transition states: none\n");
     else
@@ -576,7 +625,14 @@ Registrar reg("query", 30, [](CLI::App& app) {
   auto args = std::make_shared<QueryArgs>();
   q->add_option("db", args->db, "Database file")->required();
   q->require_subcommand(1);
-  auto* m = q->add_subcommand("minima", "List the minima, lowest first");
+  auto* m = q->add_subcommand(
+      "minima",
+      "List the minima, lowest first. Fields for --sort/--where/--columns: id, energy,\n"
+      "grad_rms, min_eigenvalue, class (dataset-symmetry class), component (connected set),\n"
+      "degree (transition states), barrier (escape barrier: E(t) - E(i) for the lowest\n"
+      "transition state t over which minimum i reaches any lower minimum, i.e. the minimax\n"
+      "barrier to a lower minimum; 'none'/null/inf for the lowest minimum of a connected set),\n"
+      "and every 1-D /minima column (auc, ...)");
   add_list_options(m, *args, "minima");
   m->callback([args] {
     if (args->json && args->csv) throw std::invalid_argument("give --json or --csv, not both");

@@ -48,8 +48,12 @@ class Ranks {
     if (mpi_) MPI_Finalize();
 #endif
   }
-  int rank() const { return rank_; }
-  int size() const { return size_; }
+  int rank() const {
+    return rank_;
+  }
+  int size() const {
+    return size_;
+  }
   /// True on every rank if `ok` is true on every rank.
   bool all(bool ok) const {
 #ifdef LOSSLAND_HAVE_MPI
@@ -98,14 +102,16 @@ void run_survey(SurveyArgs& a) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::size_t total = o.hidden.size() * o.lambdas.size();
   if (ranks.rank() == 0)
-    std::fprintf(stderr, "survey: %zu landscapes (N_h %s, lambda %s) into %s on %d rank%s\n",
-                 total, a.hidden.c_str(), a.lambda.c_str(), o.out_dir.c_str(), ranks.size(),
+    std::fprintf(stderr, "survey: %zu landscapes (N_h %s, lambda %s) into %s on %d rank%s\n", total,
+                 a.hidden.c_str(), a.lambda.c_str(), o.out_dir.c_str(), ranks.size(),
                  ranks.size() == 1 ? "" : "s");
   auto progress = [&](const survey::LandscapeSummary& s, std::size_t done, std::size_t mine) {
     if (!tty && ranks.size() == 1) return;
-    std::fprintf(stderr, "  [rank %d %zu/%zu] N_h = %d  lambda = %.0e: %zu minima, %zu TS, %d set%s, %.1f s\n",
-                 ranks.rank(), done, mine, s.hidden, s.lambda, s.minima, s.transition_states,
-                 s.connected_sets, s.connected_sets == 1 ? "" : "s", s.seconds);
+    std::fprintf(
+        stderr,
+        "  [rank %d %zu/%zu] N_h = %d  lambda = %.0e: %zu minima, %zu TS, %d set%s, %.1f s\n",
+        ranks.rank(), done, mine, s.hidden, s.lambda, s.minima, s.transition_states,
+        s.connected_sets, s.connected_sets == 1 ? "" : "s", s.seconds);
   };
   try {
     survey::run_landscapes(o, ranks.rank(), ranks.size(), progress, stop_requested);
@@ -131,7 +137,8 @@ void run_survey(SurveyArgs& a) {
   std::printf("Survey of %zu landscapes finished in %.1f s. Outputs in %s:\n", rows.size(), seconds,
               o.out_dir.c_str());
   std::printf("  summary.md, summary.csv   one row per landscape\n");
-  std::printf("  *.h5                      one database per landscape (lossland query/dgraph ...)\n");
+  std::printf(
+      "  *.h5                      one database per landscape (lossland query/dgraph ...)\n");
   if (o.graphs) std::printf("  *.png beside each .h5    its disconnectivity graph\n");
   for (const auto& f : figures) std::printf("  %s\n", f.c_str());
 }
@@ -150,7 +157,8 @@ Registrar reg("survey", 5, [](CLI::App& app) {
   c->add_option("--lambda,-l", args->lambda,
                 "lambda values: FIRST:LAST (every decade), FIRST:LAST:COUNT (log-spaced) or a list")
       ->capture_default_str();
-  c->add_option("--out,-o", o.out_dir, "Survey directory (created; resumed if it holds this survey)")
+  c->add_option("--out,-o", o.out_dir,
+                "Survey directory (created; resumed if it holds this survey)")
       ->required();
   c->add_option("--dataset,-d", o.dataset, "xor (built in), a name in data/ or a CSV path")
       ->capture_default_str();

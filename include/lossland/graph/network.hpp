@@ -7,6 +7,7 @@
 /// Boost.Graph does the work behind a pimpl, so no Boost type appears here.
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,6 +47,25 @@ struct MinimaxPath {
   int highest_step = -1;
 };
 
+/// How a minimum escapes its basin. The escape energy of minimum i is the minimax energy to the
+/// nearest lower minimum,
+///   E_esc(i) = min_{j : E(j) < E(i)} min_{paths i -> j} max_{t on path} E(t),
+/// i.e. the lowest threshold at which i shares a superbasin (Becker & Karplus; papers/004 Sec.
+/// III A) with a strictly lower minimum: the level at which i's branch joins a branch that
+/// reaches lower in the disconnectivity graph. The barrier is E_esc(i) - E(i). A minimum with no
+/// lower minimum in its connected set (the global minimum, the lowest of each disconnected set,
+/// an isolated minimum) has no escape: barrier = +infinity, ids = -1. Minima of equal energy do
+/// not count as lower.
+struct EscapeBarrier {
+  double barrier = std::numeric_limits<double>::infinity();        ///< E_esc(i) - E(i) >= 0
+  double saddle_energy = std::numeric_limits<double>::infinity();  ///< E_esc(i)
+  /// The transition state at E_esc(i): the highest one on the minimax path out (-1: none).
+  std::int64_t transition_state = -1;
+  /// The lowest minimum of the basin that i joins at E_esc(i) (-1: none).
+  std::int64_t lower_minimum = -1;
+  bool escapes() const { return transition_state >= 0; }
+};
+
 /// The network of a landscape. Transition states with min1 == min2 (degenerate rearrangements)
 /// are counted but add no edge. Parallel transition states between one pair are all kept.
 class TransitionNetwork {
@@ -74,6 +94,12 @@ class TransitionNetwork {
   /// Minimax barrier from `from` to every minimum: the lowest possible highest transition-state
   /// energy on a path (the source's own energy for itself, +infinity where unreachable).
   std::vector<double> minimax_energies(std::int64_t from) const;
+
+  /// Each minimum's lowest barrier out of its basin (EscapeBarrier), all at once in
+  /// O(T log T + M) by adding the transition states in ascending energy to a union-find forest
+  /// (Kruskal order): when two sets merge at E(t), every not-yet-escaped minimum of one set
+  /// that lies above the other set's lowest minimum escapes at E(t).
+  std::vector<EscapeBarrier> escape_barriers() const;
 
  private:
   struct Impl;

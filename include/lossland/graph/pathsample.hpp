@@ -14,8 +14,10 @@
 /// log of the product of the squared normal-mode frequencies that PATHSAMPLE's harmonic rates
 /// use. HORDER = 1: lossland stores one representative per class of symmetric copies, so the
 /// point-group order is already folded out. IX IY IZ (moments of inertia, meaningless for a
-/// network) are written as 1.0. Layout per DESIGN section 3; not checked against PATHSAMPLE's
-/// own source, which was unavailable.
+/// network) are written as 1.0. Layout per DESIGN section 3, checked against pele's
+/// PATHSAMPLE reader and writer (pele/utils/optim_compatibility.py): min.data "E FVIB PG IX IY
+/// IZ", ts.data "E FVIB PG PLUS MINUS IX IY IZ" with 1-based PLUS/MINUS, points.* as Fortran
+/// direct-access unformatted records (RECL = P doubles), i.e. bare doubles without markers.
 
 #include <Eigen/Core>
 #include <string>
@@ -59,10 +61,12 @@ struct ImportResult {
 
 /// Reads min.data, ts.data, points.min and points.ts from `dir` for a network of `model` on
 /// `dataset`, recomputes each point's gradient and Hessian spectrum, stores coordinates in
-/// canonical form. ts.data and points.ts may both be absent (no transition states). Throws
-/// std::runtime_error naming the file and line for a missing file, a short line, a non-number,
-/// a PLUS/MINUS outside 1..M, a points file whose size is not count x P x 8 bytes, or an
-/// energy that disagrees with the model.
+/// canonical form and keeps each energy as the file gives it (after checking it against the
+/// model), so export_pathsample then import_pathsample returns the same energies, coordinates
+/// and min1/min2 bit for bit. ts.data and points.ts may both be absent (no transition states).
+/// Throws std::runtime_error naming the file and line for a missing file, a short line, a
+/// non-number, a PLUS/MINUS outside 1..M, a points file whose size is not count x P x 8 bytes, or
+/// an energy that disagrees with the model.
 ImportResult import_pathsample(const std::string& dir, const ModelSpec& model,
                                const Dataset& dataset, const ImportOptions& options = {});
 

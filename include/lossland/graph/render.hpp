@@ -6,6 +6,7 @@
 
 #include <Eigen/Core>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,12 @@ struct GraphPanel {
   /// Optional colour per minimum (indexed by minimum id, size M or empty): leaves are drawn in
   /// a colour map over [color_min, color_max]; NaN values are drawn grey.
   std::vector<double> color_values;
+  /// The value range the colour map spans: values at or below color_min get the map's first
+  /// colour, at or above color_max its last. NaN (the default) for either end means the data's
+  /// own minimum / maximum over the drawn minima. Pin both to compare panels or to give a
+  /// quantity its natural range, e.g. AUC over [0.5, 1]. Finite ends need color_min < color_max.
+  double color_min = std::numeric_limits<double>::quiet_NaN();
+  double color_max = std::numeric_limits<double>::quiet_NaN();
   std::string color_label;  ///< name of the coloured quantity, shown by the colour bar
   /// Minimum ids whose branch ends are labelled with their id.
   std::vector<std::int64_t> labels;

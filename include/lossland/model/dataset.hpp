@@ -17,10 +17,10 @@ class DatasetError : public std::runtime_error {
 
 /// A labelled training set. Row d of `inputs` is x_d; `labels[d]` is its class c(d).
 struct Dataset {
-  std::string name;         ///< "xor", a file stem, or a path; stored in the database
-  Eigen::MatrixXd inputs;   ///< N x I
-  Eigen::VectorXi labels;   ///< N, each in [0, num_classes)
-  int num_classes = 2;      ///< O >= 2
+  std::string name;        ///< "xor", a file stem, or a path; stored in the database
+  Eigen::MatrixXd inputs;  ///< N x I
+  Eigen::VectorXi labels;  ///< N, each in [0, num_classes)
+  int num_classes = 2;     ///< O >= 2
 
   int num_samples() const { return static_cast<int>(inputs.rows()); }
   int num_inputs() const { return static_cast<int>(inputs.cols()); }

@@ -45,8 +45,8 @@ struct ModelSpec {
 struct ParamLayout {
   int I, H, O;
   explicit ParamLayout(const ModelSpec& s) : I(s.inputs()), H(s.hidden()), O(s.outputs()) {}
-  int W(int j, int k) const { return j * I + k; }     ///< input k -> hidden j
-  int b(int j) const { return H * I + j; }            ///< hidden bias j
+  int W(int j, int k) const { return j * I + k; }                ///< input k -> hidden j
+  int b(int j) const { return H * I + j; }                       ///< hidden bias j
   int V(int i, int j) const { return H * (I + 1) + i * H + j; }  ///< hidden j -> output i
   int c(int i) const { return H * (I + 1) + O * H + i; }         ///< output bias i
   int size() const { return H * (I + 1) + O * (H + 1); }

@@ -31,8 +31,8 @@ Eigen::VectorXd canonical_form(const ModelSpec& spec, const Eigen::VectorXd& w,
 
 /// Result of aligning b onto a over the symmetries.
 struct Alignment {
-  double distance = 0.0;     ///< min over the group of |a - g(b)|
-  Eigen::VectorXd aligned;   ///< g(b) for the minimising g
+  double distance = 0.0;    ///< min over the group of |a - g(b)|
+  Eigen::VectorXd aligned;  ///< g(b) for the minimising g
   NodeMap map;
 };
 
@@ -44,7 +44,6 @@ Alignment align(const ModelSpec& spec, const Eigen::VectorXd& a, const Eigen::Ve
 
 /// Convenience: align(spec, a, b).distance.
 double aligned_distance(const ModelSpec& spec, const Eigen::VectorXd& a, const Eigen::VectorXd& b);
-
 
 /// Two stationary points are the same when |E_a - E_b| <= energy_tol * max(1, |E_a|) and their
 /// aligned distance <= distance_tol.

@@ -38,10 +38,10 @@ struct MinimizerOptions {
 };
 
 enum class MinimizerStatus {
-  Converged,          ///< RMS gradient <= rms_tolerance
-  MaxIterations,      ///< iteration caps reached first
-  LineSearchFailed,   ///< round-off stalled the line search above the tolerance
-  NonFinite,          ///< energy or gradient became NaN/inf (weights ran away)
+  Converged,         ///< RMS gradient <= rms_tolerance
+  MaxIterations,     ///< iteration caps reached first
+  LineSearchFailed,  ///< round-off stalled the line search above the tolerance
+  NonFinite,         ///< energy or gradient became NaN/inf (weights ran away)
 };
 std::string to_string(MinimizerStatus s);
 
@@ -49,9 +49,9 @@ std::string to_string(MinimizerStatus s);
 struct MinimizerResult {
   MinimizerStatus status = MinimizerStatus::MaxIterations;
   std::string message;
-  Eigen::VectorXd x;       ///< final point
-  double energy = 0.0;     ///< E(x)
-  double grad_rms = 0.0;   ///< RMS gradient at x
+  Eigen::VectorXd x;      ///< final point
+  double energy = 0.0;    ///< E(x)
+  double grad_rms = 0.0;  ///< RMS gradient at x
   int lbfgs_iterations = 0;
   int newton_iterations = 0;
   int function_evaluations = 0;

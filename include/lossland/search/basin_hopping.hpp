@@ -62,14 +62,14 @@ struct BasinHoppingOptions {
 
 /// Counters of one run, reported to the progress callback and at the end.
 struct BasinHoppingStats {
-  std::int64_t steps = 0;              ///< quenches done in this run
-  std::int64_t accepted = 0;           ///< Metropolis acceptances
-  std::int64_t new_minima = 0;         ///< minima added to the landscape by this run
-  std::int64_t steps_since_new = 0;    ///< quenches since the last new minimum
-  std::int64_t failed_quenches = 0;    ///< minimiser did not converge (a status, not a crash)
-  std::int64_t non_morse = 0;          ///< converged points with an eigenvalue in [-cutoff, cutoff]
-  std::int64_t saddles = 0;            ///< converged points of index >= 1 (escapes exhausted)
-  double lowest_energy = 0.0;          ///< lowest minimum in the landscape
+  std::int64_t steps = 0;            ///< quenches done in this run
+  std::int64_t accepted = 0;         ///< Metropolis acceptances
+  std::int64_t new_minima = 0;       ///< minima added to the landscape by this run
+  std::int64_t steps_since_new = 0;  ///< quenches since the last new minimum
+  std::int64_t failed_quenches = 0;  ///< minimiser did not converge (a status, not a crash)
+  std::int64_t non_morse = 0;        ///< converged points with an eigenvalue in [-cutoff, cutoff]
+  std::int64_t saddles = 0;          ///< converged points of index >= 1 (escapes exhausted)
+  double lowest_energy = 0.0;        ///< lowest minimum in the landscape
   double seconds = 0.0;
 };
 

@@ -33,7 +33,7 @@ struct ConnectOptions {
   /// minimum only ~1e-3 away. (0, 1]
   double pushoff = 1e-2;
   /// Largest step of the capped descent from a saddle (keeps it in the adjacent basin). (0, 1]
-  double descent_max_step = 0.1;
+  double descent_max_step = 0.02;
   /// DNEB attempts a pair may use before it is given up (`--pair` and the connection phase).
   /// [1, 1000]
   int attempts_per_pair = 2;
@@ -71,15 +71,15 @@ struct TsCandidate {
 };
 
 struct ConnectStats {
-  std::int64_t attempts = 0;           ///< DNEB bands and single-ended searches run
-  std::int64_t candidates = 0;         ///< band maxima / single-ended ends refined
+  std::int64_t attempts = 0;    ///< DNEB bands and single-ended searches run
+  std::int64_t candidates = 0;  ///< band maxima / single-ended ends refined
   std::int64_t new_ts = 0;
-  std::int64_t new_minima = 0;         ///< minima first seen at the bottom of a descent
-  std::int64_t degenerate_ts = 0;      ///< both sides in the same minimum (kept and marked)
-  std::int64_t rejected = 0;           ///< refinements that did not end at a valid TS
+  std::int64_t new_minima = 0;     ///< minima first seen at the bottom of a descent
+  std::int64_t degenerate_ts = 0;  ///< both sides in the same minimum (kept and marked)
+  std::int64_t rejected = 0;       ///< refinements that did not end at a valid TS
   std::map<std::string, std::int64_t> rejected_because;  ///< count per reason
-  int components = 0;                  ///< connected sets of minima at the end
-  int passes = 0;                      ///< refinement passes run
+  int components = 0;                                    ///< connected sets of minima at the end
+  int passes = 0;                                        ///< refinement passes run
   double seconds = 0.0;
 };
 

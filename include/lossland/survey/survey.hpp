@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "lossland/db/database.hpp"
+#include "lossland/graph/disconnectivity.hpp"
 #include "lossland/model/mlp_loss.hpp"
 #include "lossland/search/basin_hopping.hpp"
 #include "lossland/search/connect.hpp"
@@ -29,12 +31,12 @@ std::vector<int> parse_hidden(const std::string& text);
 std::vector<double> parse_lambda(const std::string& text);
 
 struct SurveyOptions {
-  std::vector<int> hidden{1, 2, 3, 4, 5, 6};  ///< N_h values, each >= 1
+  std::vector<int> hidden{1, 2, 3, 4, 5, 6};                        ///< N_h values, each >= 1
   std::vector<double> lambdas{1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6};  ///< each >= 0
-  std::string dataset = "xor";                ///< as `bh --dataset`
+  std::string dataset = "xor";                                      ///< as `bh --dataset`
   Activation activation = Activation::Tanh;
   Regularize regularize = Regularize::All;
-  std::string out_dir;                        ///< required; created if missing
+  std::string out_dir;  ///< required; created if missing
   /// Worker threads shared out over landscapes (0: all cores). [0, 1024]
   int threads = 0;
   /// Survey seed; landscape (N_h, lambda) uses a seed derived from it, N_h and lambda.
@@ -53,24 +55,24 @@ struct SurveyOptions {
 struct LandscapeSummary {
   int hidden = 0;
   double lambda = 0.0;
-  std::string database;              ///< file name inside the survey directory
+  std::string database;  ///< file name inside the survey directory
   std::size_t minima = 0;
-  std::size_t distinct_energies = 0; ///< minima with distinct losses (relative 1e-10)
+  std::size_t distinct_energies = 0;  ///< minima with distinct losses (relative 1e-10)
   std::size_t transition_states = 0;
   double ts_per_minimum = 0.0;
   double global_minimum = 0.0;
-  int bad_minima = -1;               ///< AUC < 1 (needs analyze); -1 if unknown
+  int bad_minima = -1;                     ///< AUC < 1 (needs analyze); -1 if unknown
   std::map<int, int> by_connected_hidden;  ///< connected hidden nodes -> minima (needs analyze)
   int connected_sets = 0;
-  double seconds = 0.0;              ///< wall time spent on this landscape (all runs)
+  double seconds = 0.0;  ///< wall time spent on this landscape (all runs)
 };
 
 /// The database file name of a landscape, e.g. "xor_h3_l1e-04.h5".
 std::string landscape_file(const SurveyOptions& options, int hidden, double lambda);
 
 /// Called from the worker threads after each landscape finishes (serialised by the survey).
-using ProgressCallback = std::function<void(const LandscapeSummary&, std::size_t done,
-                                            std::size_t total)>;
+using ProgressCallback =
+    std::function<void(const LandscapeSummary&, std::size_t done, std::size_t total)>;
 
 /// Checks or creates the survey directory and its manifest survey.json. Throws
 /// std::invalid_argument if the directory is not writable, holds another survey (other dataset,
@@ -90,6 +92,11 @@ std::vector<LandscapeSummary> summarize(const SurveyOptions& options);
 /// Writes summary.csv and summary.md into the survey directory.
 void write_summary(const SurveyOptions& options, const std::vector<LandscapeSummary>& rows,
                    double total_seconds);
+
+/// The disconnectivity tree as the paper draws it: without the all-zero minimum (it stretches
+/// the scale, papers/004 Sec. IV.A) unless leaving it out would split the graph (e.g. N_h = 1,
+/// where every transition state touches it) or leave nothing.
+graph::DisconnectivityTree paper_style_tree(const db::Landscape& land);
 
 /// Draws the survey's figures into the directory: counts against N_h for each lambda, the
 /// global minimum against lambda, and the disconnectivity-graph panels of the paper's Fig. 1

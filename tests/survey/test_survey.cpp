@@ -1,0 +1,131 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "lossland/db/database.hpp"
+#include "lossland/search/connect.hpp"
+#include "lossland/survey/survey.hpp"
+#include "test_tmpdir.hpp"
+
+using namespace lossland;
+using namespace lossland::survey;
+namespace fs = std::filesystem;
+
+namespace {
+void expect_message(const std::function<void()>& f, const std::string& needle) {
+  try {
+    f();
+    FAIL() << "expected std::invalid_argument mentioning '" << needle << "'";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+  }
+}
+}  // namespace
+
+TEST(SurveyRanges, HiddenRangesAndLists) {
+  EXPECT_EQ(parse_hidden("1:6"), (std::vector<int>{1, 2, 3, 4, 5, 6}));
+  EXPECT_EQ(parse_hidden("4,2,2"), (std::vector<int>{2, 4}));
+  EXPECT_EQ(parse_hidden(" 3 "), (std::vector<int>{3}));
+  expect_message([] { parse_hidden("3:1"); }, "empty range");
+  expect_message([] { parse_hidden(""); }, "empty");
+  expect_message([] { parse_hidden("0:3"); }, ">= 1");
+  expect_message([] { parse_hidden("1:x"); }, "not a number");
+}
+
+TEST(SurveyRanges, LambdaDecadesCountsAndLists) {
+  EXPECT_EQ(parse_lambda("1e-1:1e-6"), (std::vector<double>{1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6}));
+  EXPECT_EQ(parse_lambda("1e-6:1e-1").size(), 6u);
+  const auto three = parse_lambda("1e-2:1e-4:3");
+  ASSERT_EQ(three.size(), 3u);
+  EXPECT_DOUBLE_EQ(three[1], 1e-3);
+  EXPECT_EQ(parse_lambda("1e-4,1e-2"), (std::vector<double>{1e-2, 1e-4}));
+  expect_message([] { parse_lambda("-1e-3"); }, ">= 0");
+  expect_message([] { parse_lambda("1e-1:3e-3"); }, "whole decades");
+  expect_message([] { parse_lambda(""); }, "empty");
+  expect_message([] { parse_lambda("0:1e-3"); }, "> 0");
+}
+
+TEST(Survey, RunsSummarisesAndResumesWithoutRedoingWork) {
+  SurveyOptions o;
+  o.hidden = {1, 2};
+  o.lambdas = {1e-2};
+  o.out_dir = lossland::testing::unique_temp_dir("survey_run").string();
+  o.threads = 2;
+  o.ei = false;
+  prepare_directory(o);
+  const auto rows = run_landscapes(o, 0, 1);
+  ASSERT_EQ(rows.size(), 2u);
+  for (const auto& r : rows) {
+    EXPECT_GE(r.minima, 2u);
+    EXPECT_EQ(r.connected_sets, 1);
+    EXPECT_GE(r.bad_minima, 1);  // the all-zero network never fits XOR (papers/004 Sec. IV.A)
+    const db::Landscape land = db::read((fs::path(o.out_dir) / r.database).string());
+    EXPECT_EQ(land.notes.at("survey_stage"), "graph");
+    EXPECT_TRUE(fs::exists(fs::path(o.out_dir) / fs::path(r.database).replace_extension(".png")));
+  }
+  const auto file = fs::path(o.out_dir) / rows[0].database;
+  const auto before = fs::last_write_time(file);
+  run_landscapes(o, 0, 1);  // everything is done: nothing is rewritten
+  EXPECT_EQ(fs::last_write_time(file), before);
+  write_summary(o, summarize(o), 1.0);
+  std::ifstream csv(fs::path(o.out_dir) / "summary.csv");
+  std::string header, line;
+  std::getline(csv, header);
+  EXPECT_EQ(header.rfind("hidden,lambda,minima,distinct_energies,transition_states", 0), 0u);
+  int lines = 0;
+  while (std::getline(csv, line)) ++lines;
+  EXPECT_EQ(lines, 2);
+  const auto figures = draw_figures(o, summarize(o));
+  EXPECT_EQ(figures.size(), 4u);
+  for (const auto& f : figures) EXPECT_GT(fs::file_size(f), 1000u) << f;
+}
+
+TEST(Survey, SameDatabasesWhateverTheSplitOverRanks) {
+  SurveyOptions o;
+  o.hidden = {1, 2};
+  o.lambdas = {1e-2, 1e-3};
+  o.threads = 1;
+  o.ei = false;
+  o.analyze = false;
+  o.graphs = false;
+  SurveyOptions a = o, b = o;
+  a.out_dir = lossland::testing::unique_temp_dir("survey_one").string();
+  b.out_dir = lossland::testing::unique_temp_dir("survey_two").string();
+  prepare_directory(a);
+  prepare_directory(b);
+  run_landscapes(a, 0, 1);
+  b.threads = 2;
+  run_landscapes(b, 1, 2);  // two "ranks" in the opposite order, with threads
+  run_landscapes(b, 0, 2);
+  for (int h : o.hidden)
+    for (double l : o.lambdas) {
+      const auto name = landscape_file(o, h, l);
+      const db::Landscape x = db::read(a.out_dir + "/" + name),
+                          y = db::read(b.out_dir + "/" + name);
+      ASSERT_EQ(x.minima.size(), y.minima.size()) << name;
+      for (std::size_t i = 0; i < x.minima.size(); ++i)
+        EXPECT_EQ(x.minima[i].coords, y.minima[i].coords);
+      ASSERT_EQ(x.transition_states.size(), y.transition_states.size()) << name;
+    }
+}
+
+TEST(Survey, RefusesAnotherSurveyAndForeignDirectories) {
+  SurveyOptions o;
+  o.hidden = {1};
+  o.lambdas = {1e-2};
+  o.out_dir = lossland::testing::unique_temp_dir("survey_other").string();
+  prepare_directory(o);
+  SurveyOptions sig = o;
+  sig.activation = Activation::Sigmoid;
+  expect_message([&] { prepare_directory(sig); }, "holds another survey");
+  const auto foreign = lossland::testing::unique_temp_dir("survey_foreign");
+  std::ofstream(foreign / "notes.txt") << "mine";
+  SurveyOptions f = o;
+  f.out_dir = foreign.string();
+  expect_message([&] { prepare_directory(f); }, "not empty");
+  EXPECT_TRUE(fs::exists(foreign / "notes.txt"));
+  SurveyOptions file = o;
+  file.out_dir = (foreign / "notes.txt").string();
+  expect_message([&] { prepare_directory(file); }, "not a directory");
+}

@@ -1,0 +1,81 @@
+#pragma once
+/// Running the real `lossland` binary (LOSSLAND_BINARY) from tests: to completion with its
+/// output captured, or as a child process to be killed mid-run.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace lossland::testing {
+
+struct CliRun {
+  int code = -1;    ///< exit status; -1 if killed by a signal
+  std::string out;  ///< stdout and stderr together (not a terminal)
+};
+
+/// Runs `lossland ARGS` through the shell, stdout and stderr captured together.
+inline CliRun run_cli(const std::string& args) {
+  CliRun r;
+  const std::string cmd = std::string(LOSSLAND_BINARY) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  std::array<char, 4096> buf;
+  std::size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+/// Runs `lossland ARGS` with stdout alone captured (stderr discarded) and parses it as JSON.
+inline nlohmann::json run_cli_json(const std::string& args) {
+  const CliRun r = run_cli(args + " 2>/dev/null");
+  EXPECT_EQ(r.code, 0) << args << "\n" << r.out;
+  try {
+    return nlohmann::json::parse(r.out);
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "not JSON (" << e.what() << "): " << r.out;
+    return {};
+  }
+}
+
+/// Starts `lossland ARGS...` as a child (no shell; stdout and stderr to `log`), waits
+/// `seconds`, kills it with SIGKILL and reaps it. Returns true if it was still running when
+/// killed (it died of the SIGKILL, not by itself).
+inline bool run_and_kill(const std::vector<std::string>& args, double seconds,
+                         const std::string& log) {
+  const pid_t child = ::fork();
+  if (child < 0) return false;
+  if (child == 0) {
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, STDOUT_FILENO);
+      ::dup2(fd, STDERR_FILENO);
+    }
+    std::vector<char*> argv;
+    std::string binary = LOSSLAND_BINARY;
+    argv.push_back(binary.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(binary.c_str(), argv.data());
+    ::_exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  ::kill(child, SIGKILL);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
+
+}  // namespace lossland::testing
