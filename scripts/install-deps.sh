@@ -12,7 +12,7 @@ packages=(
   libcairo2-dev
   libopenmpi-dev openmpi-bin
   python3 python3-numpy python3-scipy python3-h5py
-  clang-format
+  clang-format time
 )
 
 missing=()

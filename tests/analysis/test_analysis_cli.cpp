@@ -2,6 +2,8 @@
 /// clear errors with exit status 2 for bad input.
 #include <gtest/gtest.h>
 
+#include "tools/cli_test_util.hpp"
+
 #include "test_tmpdir.hpp"
 
 #include <array>
@@ -14,21 +16,8 @@
 
 namespace {
 
-struct Ran {
-  int status;
-  std::string out;
-};
-
-Ran run(const std::string& args) {
-  const std::string cmd = std::string(LOSSLAND_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  const int st = pclose(p);
-  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
-}
+using lossland::testing::CliRun;
+const auto run = lossland::testing::run_cli;
 
 class AnalysisCli : public ::testing::Test {
  protected:
@@ -37,8 +26,8 @@ class AnalysisCli : public ::testing::Test {
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     db_ = dir_ + "/x2.h5";
-    const Ran r = run("bh " + db_ + " --hidden 2 --lambda 1e-2 --steps 400 --seed 3 -j 1");
-    ASSERT_EQ(r.status, 0) << r.out;
+    const CliRun r = run("bh " + db_ + " --hidden 2 --lambda 1e-2 --steps 400 --seed 3 -j 1");
+    ASSERT_EQ(r.code, 0) << r.out;
   }
   static std::string dir_, db_;
 };
@@ -47,8 +36,8 @@ std::string AnalysisCli::dir_, AnalysisCli::db_;
 }  // namespace
 
 TEST_F(AnalysisCli, AnalyzeStoresColumnsAndPrintsJson) {
-  const Ran r = run("analyze " + db_ + " --json");
-  ASSERT_EQ(r.status, 0) << r.out;
+  const CliRun r = run("analyze " + db_ + " --json");
+  ASSERT_EQ(r.code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   const auto land = lossland::db::read(db_);
   ASSERT_EQ(j["minima"].size(), land.minima.size());
@@ -60,14 +49,14 @@ TEST_F(AnalysisCli, AnalyzeStoresColumnsAndPrintsJson) {
   for (std::size_t i = 0; i < land.minima.size(); ++i)
     EXPECT_DOUBLE_EQ(j["minima"][i]["auc"].get<double>(), land.minima_columns.at("auc")(i, 0));
   // Re-running replaces the columns rather than adding rows.
-  ASSERT_EQ(run("analyze " + db_).status, 0);
+  ASSERT_EQ(run("analyze " + db_).code, 0);
   EXPECT_EQ(lossland::db::read(db_).minima_columns.at("auc").rows(),
             static_cast<long>(land.minima.size()));
 }
 
 TEST_F(AnalysisCli, EmbedJsonShape) {
-  const Ran r = run("embed " + db_ + " --into 3 --json");
-  ASSERT_EQ(r.status, 0) << r.out;
+  const CliRun r = run("embed " + db_ + " --into 3 --json");
+  ASSERT_EQ(r.code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   ASSERT_FALSE(j["points"].empty());
   for (const auto& p : j["points"]) {
@@ -79,8 +68,8 @@ TEST_F(AnalysisCli, EmbedJsonShape) {
 
 TEST_F(AnalysisCli, TrainIsReproducible) {
   const std::string args = "train " + db_ + " --method gd --runs 5 --seed 9 --json";
-  const Ran a = run(args), b = run(args);
-  ASSERT_EQ(a.status, 0) << a.out;
+  const CliRun a = run(args), b = run(args);
+  ASSERT_EQ(a.code, 0) << a.out;
   EXPECT_EQ(a.out, b.out);
   const auto j = nlohmann::json::parse(a.out);
   double total = 0;
@@ -90,14 +79,14 @@ TEST_F(AnalysisCli, TrainIsReproducible) {
 }
 
 TEST_F(AnalysisCli, BadInputExitsTwoWithAMessage) {
-  Ran r = run("embed " + db_ + " --into 1");
-  EXPECT_EQ(r.status, 2);
+  CliRun r = run("embed " + db_ + " --into 1");
+  EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("smaller than"), std::string::npos) << r.out;
   r = run("analyze " + dir_ + "/missing.h5");
-  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_EQ(r.code, 2) << r.out;
   r = run("train " + db_ + " --method sgd");
-  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.code, 0);
   r = run("train " + db_ + " --runs 2 --init-scale -1");
-  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("init_scale"), std::string::npos) << r.out;
 }

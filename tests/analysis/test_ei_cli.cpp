@@ -2,6 +2,8 @@
 /// columns, the survey figure and the errors for bad input.
 #include <gtest/gtest.h>
 
+#include "tools/cli_test_util.hpp"
+
 #include <sys/wait.h>
 #include <unistd.h>
 #include <array>
@@ -20,21 +22,8 @@ namespace {
 namespace fs = std::filesystem;
 using namespace lossland;
 
-struct CliRun {
-  int code;
-  std::string out;
-};
-
-CliRun run(const std::string& args) {
-  const std::string cmd = std::string(LOSSLAND_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  const int status = pclose(p);
-  return {WEXITSTATUS(status), out};
-}
+using lossland::testing::CliRun;
+const auto run = lossland::testing::run_cli;
 
 db::Landscape make_landscape(int H, double lambda, int minima, unsigned seed) {
   db::Landscape land;

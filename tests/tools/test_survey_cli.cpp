@@ -1,9 +1,11 @@
 /// `lossland survey` end to end: bad input, a killed survey that resumes, and a 2-rank MPI
 /// survey on loopback that gives the same landscapes as one process.
 #include <gtest/gtest.h>
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "tools/cli_test_util.hpp"
 
 #include <array>
 #include <chrono>
@@ -19,21 +21,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Ran {
-  int status;
-  std::string out;
-};
-
-Ran run(const std::string& args) {
-  const std::string cmd = std::string(LOSSLAND_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  const int st = pclose(p);
-  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
-}
+using lossland::testing::CliRun;
+const auto run = lossland::testing::run_cli;
 
 void expect_connected_landscapes(const fs::path& dir, int expected) {
   int count = 0;
@@ -62,13 +51,13 @@ TEST(SurveyCli, BadInputIsAClearErrorAndChangesNothing) {
       {"--hidden 1 --lambda 1e-2 --dataset /nonexistent.csv", "nonexistent.csv"},
   };
   for (const auto& c : cases) {
-    const Ran r = run("survey " + c.args + " --out " + (dir / "s").string());
-    EXPECT_EQ(r.status, 2) << c.args << "\n" << r.out;
+    const CliRun r = run("survey " + c.args + " --out " + (dir / "s").string());
+    EXPECT_EQ(r.code, 2) << c.args << "\n" << r.out;
     EXPECT_NE(r.out.find(c.needle), std::string::npos) << c.args << "\n" << r.out;
     EXPECT_FALSE(fs::exists(dir / "s")) << c.args;
   }
-  const Ran unwritable = run("survey --hidden 1 --lambda 1e-2 --out /proc/lossland_survey");
-  EXPECT_EQ(unwritable.status, 2) << unwritable.out;
+  const CliRun unwritable = run("survey --hidden 1 --lambda 1e-2 --out /proc/lossland_survey");
+  EXPECT_EQ(unwritable.code, 2) << unwritable.out;
   EXPECT_NE(unwritable.out.find("/proc/lossland_survey"), std::string::npos) << unwritable.out;
 }
 
@@ -91,8 +80,8 @@ TEST(SurveyCli, AKilledSurveyResumesToTheSameEnd) {
   // Whatever was saved reads back.
   for (const auto& e : fs::directory_iterator(out))
     if (e.path().extension() == ".h5") EXPECT_NO_THROW(lossland::db::read(e.path().string()));
-  const Ran resumed = run(args);
-  ASSERT_EQ(resumed.status, 0) << resumed.out;
+  const CliRun resumed = run(args);
+  ASSERT_EQ(resumed.code, 0) << resumed.out;
   EXPECT_NE(resumed.out.find("summary.md"), std::string::npos);
   expect_connected_landscapes(out, 4);
 }
@@ -101,8 +90,8 @@ TEST(SurveyCli, TwoMpiRanksGiveTheSameLandscapesAsOneProcess) {
   if (std::system("command -v mpirun > /dev/null 2>&1") != 0) GTEST_SKIP() << "no mpirun";
   const auto dir = lossland::testing::unique_temp_dir("survey_cli_mpi");
   const std::string grid = " --hidden 1:2 --lambda 1e-2,1e-3 --no-ei -j 1 --out ";
-  const Ran one = run("survey" + grid + (dir / "one").string());
-  ASSERT_EQ(one.status, 0) << one.out;
+  const CliRun one = run("survey" + grid + (dir / "one").string());
+  ASSERT_EQ(one.code, 0) << one.out;
   const std::string mpi =
       "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "
       "OMPI_MCA_btl=self,vader mpirun -np 2 --oversubscribe " +
