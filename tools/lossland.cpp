@@ -15,10 +15,9 @@ std::vector<Command>& registry() {
 
 int main(int argc, char** argv) {
   using namespace lossland::cli;
-  CLI::App app{
-      "lossland " LOSSLAND_VERSION
-      ": energy landscapes of neural-network loss functions.\n"
-      "Basin-hopping, transition-state searches and a database of minima in HDF5."};
+  CLI::App app{"lossland " LOSSLAND_VERSION
+               ": energy landscapes of neural-network loss functions.\n"
+               "Basin-hopping, transition-state searches and a database of minima in HDF5."};
   app.set_version_flag("--version", LOSSLAND_VERSION);
   app.require_subcommand(1);
   auto& commands = registry();

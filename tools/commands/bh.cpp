@@ -117,8 +117,7 @@ Registrar reg("bh", 10, [](CLI::App& app) {
   c->add_option("--hidden,-H", args->hidden, "Hidden nodes N_h (>= 1)")
       ->required()
       ->check(CLI::Range(1, 1000));
-  c->add_option("--lambda,-l", args->lambda, "Regularisation lambda (>= 0)")
-      ->required();
+  c->add_option("--lambda,-l", args->lambda, "Regularisation lambda (>= 0)")->required();
   c->add_option("--dataset,-d", args->dataset,
                 "xor (built in), a name in data/ (and, or, parity3) or a CSV path")
       ->capture_default_str();

@@ -102,12 +102,13 @@ struct DescentResult {
 /// (papers/004 Sec. III), scanned over pushoff * 2^-40 .. pushoff (pele's push-off: 0.01): an
 /// ordinary saddle gets `pushoff`, a saddle ~1e-11 above a nearby minimum the bottom of the line,
 /// so neither side overshoots into a basin beyond; on a flat-topped saddle with no decrease
-/// above round-off (1e-14 relative) within `pushoff`, d doubles until there is one. Each side first descends by a GMIN/pele-style L-BFGS whose steps are capped at
-/// `max_step` (pele's maxstep 0.1) and never raise E, down to options.lbfgs_rms_tolerance (so it
-/// stays in the basin the steepest-descent path enters), then lossland::minimize polishes and
-/// checks that the end is a minimum (the capped descent's steps and evaluations are added to
-/// lbfgs_iterations and function_evaluations). Throws std::invalid_argument for sizes, bad options,
-/// a zero eigenvector, or pushoff / max_step not finite and > 0.
+/// above round-off (1e-14 relative) within `pushoff`, d doubles until there is one. Each side first
+/// descends by a GMIN/pele-style L-BFGS whose steps are capped at `max_step` (pele's maxstep 0.1)
+/// and never raise E, down to options.lbfgs_rms_tolerance (so it stays in the basin the
+/// steepest-descent path enters), then lossland::minimize polishes and checks that the end is a
+/// minimum (the capped descent's steps and evaluations are added to lbfgs_iterations and
+/// function_evaluations). Throws std::invalid_argument for sizes, bad options, a zero eigenvector,
+/// or pushoff / max_step not finite and > 0.
 DescentResult descend_from_saddle(const Loss& loss, const Eigen::VectorXd& ts,
                                   const Eigen::VectorXd& eigenvector, double pushoff,
                                   const MinimizerOptions& options = {}, double max_step = 0.1);
