@@ -129,7 +129,7 @@ double now_seconds() {
 
 /// Runs the unfinished stages of one landscape, saving after each (and periodically inside the
 /// long ones). Returns false if stopped.
-bool run_one(const SurveyOptions& o, const Dataset& data, const Cell& cell,
+bool run_one(const SurveyOptions& o, const Dataset& data, const Cell& cell, int inner_threads,
              const std::function<bool()>& should_stop) {
   const std::string path =
       (fs::path(o.out_dir) / landscape_file(o, cell.hidden, cell.lambda)).string();
@@ -168,7 +168,7 @@ bool run_one(const SurveyOptions& o, const Dataset& data, const Cell& cell,
   if (done < 0) {
     db::LandscapeIndex index(land);
     BasinHoppingOptions bh = o.bh;
-    bh.threads = 1;
+    bh.threads = inner_threads;
     bh.seed = landscape_seed(o.seed, cell.hidden, cell.lambda);
     const auto r =
         basin_hopping(loss, index, bh, [&](const BasinHoppingStats&) { return periodic(); });
@@ -182,7 +182,7 @@ bool run_one(const SurveyOptions& o, const Dataset& data, const Cell& cell,
   if (done < 1) {
     db::LandscapeIndex index(land);
     ConnectOptions c = o.connect;
-    c.threads = 1;
+    c.threads = inner_threads;
     const auto r = connect_all(loss, index, c, [&](const ConnectStats&) { return periodic(); });
     if (r.status == ConnectStatus::Stopped) {
       save("");
@@ -384,15 +384,20 @@ std::vector<LandscapeSummary> run_landscapes(const SurveyOptions& o, int rank, i
   for (std::size_t i = 0; i < cells.size(); ++i)
     if (static_cast<int>(i % ranks) == rank) mine.push_back(cells[i]);
   const int threads = o.threads > 0 ? o.threads : omp_get_num_procs();
+  // Threads across landscapes first; when there are fewer landscapes than threads, the rest
+  // work inside them (basin-hopping walkers, connection attempts: results do not change).
+  const int outer = std::max(1, std::min<int>(threads, static_cast<int>(mine.size())));
+  const int inner = std::max(1, threads / outer);
+  if (inner > 1) omp_set_max_active_levels(2);
   std::vector<LandscapeSummary> rows(mine.size());
   std::vector<std::string> errors(mine.size());
   std::mutex mutex;
   std::size_t finished = 0;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+#pragma omp parallel for num_threads(outer) schedule(dynamic, 1)
   for (std::size_t k = 0; k < mine.size(); ++k) {
     try {
       if (should_stop && should_stop()) continue;
-      if (!run_one(o, data, mine[k], should_stop)) continue;
+      if (!run_one(o, data, mine[k], inner, should_stop)) continue;
       const std::string path =
           (fs::path(o.out_dir) / landscape_file(o, mine[k].hidden, mine[k].lambda)).string();
       SurveyOptions one = o;
