@@ -1,4 +1,5 @@
 #include "lossland/search/dneb.hpp"
+#include "optimize/two_loop.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -101,23 +102,6 @@ class Band {
   std::vector<Eigen::VectorXd> g_;
 };
 
-/// L-BFGS two-loop recursion (Nocedal & Wright Alg. 7.4): returns -H G with H0 = gamma I.
-Eigen::VectorXd lbfgs_direction(const std::deque<Eigen::VectorXd>& S,
-                                const std::deque<Eigen::VectorXd>& Y, const Eigen::VectorXd& G,
-                                double gamma) {
-  const int m = int(S.size());
-  std::vector<double> alpha(m), rho(m);
-  Eigen::VectorXd q = G;
-  for (int j = m - 1; j >= 0; --j) {
-    rho[j] = 1.0 / Y[j].dot(S[j]);
-    alpha[j] = rho[j] * S[j].dot(q);
-    q -= alpha[j] * Y[j];
-  }
-  q *= gamma;
-  for (int j = 0; j < m; ++j) q += S[j] * (alpha[j] - rho[j] * Y[j].dot(q));
-  return -q;
-}
-
 }  // namespace
 
 std::string to_string(DnebStatus s) {
@@ -178,7 +162,7 @@ DnebResult dneb(const Loss& loss, const Eigen::VectorXd& start, const Eigen::Vec
                   std::to_string(r.iterations) + " iterations";
       break;
     }
-    Eigen::VectorXd d = lbfgs_direction(S, Y, G, gamma);
+    Eigen::VectorXd d = detail::lbfgs_direction(S, Y, G, gamma);
     if (d.dot(G) >= 0) {  // uphill along the force: forget the curvature pairs
       S.clear();
       Y.clear();

@@ -1,4 +1,5 @@
 #include "lossland/search/hef.hpp"
+#include "optimize/two_loop.hpp"
 
 #include <Eigen/Eigenvalues>
 
@@ -25,23 +26,6 @@ double ef_step(double F, double e) {
   return 2 * F / (std::abs(e) * (1 + std::sqrt(1 + 4 * r * r)));
 }
 
-/// L-BFGS two-loop recursion (Nocedal & Wright Alg. 7.4): returns -H g with H0 = gamma I.
-Eigen::VectorXd lbfgs_direction(const std::deque<Eigen::VectorXd>& S,
-                                const std::deque<Eigen::VectorXd>& Y, const Eigen::VectorXd& g,
-                                double gamma) {
-  const int m = int(S.size());
-  std::vector<double> alpha(m), rho(m);
-  Eigen::VectorXd q = g;
-  for (int j = m - 1; j >= 0; --j) {
-    rho[j] = 1.0 / Y[j].dot(S[j]);
-    alpha[j] = rho[j] * S[j].dot(q);
-    q -= alpha[j] * Y[j];
-  }
-  q *= gamma;
-  for (int j = 0; j < m; ++j) q += S[j] * (alpha[j] - rho[j] * Y[j].dot(q));
-  return -q;
-}
-
 /// Counters of capped_lbfgs().
 struct Counts {
   int steps = 0;
@@ -65,7 +49,7 @@ void capped_lbfgs(const Loss& loss, const Eigen::VectorXd& v, int max_steps, dou
   Eigen::VectorXd gp = project(g);
   std::deque<Eigen::VectorXd> S, Y;
   for (int step = 0; step < max_steps && rms(gp) > rms_tol; ++step) {
-    Eigen::VectorXd d = project(lbfgs_direction(S, Y, gp, gamma));
+    Eigen::VectorXd d = project(detail::lbfgs_direction(S, Y, gp, gamma));
     if (d.dot(gp) >= 0) {
       S.clear();
       Y.clear();
