@@ -97,7 +97,7 @@ DisconnectivityTree build_disconnectivity(const db::Landscape& land,
     e_top = std::max(e_top, ts.energy);
   }
   tree.transition_states_used = static_cast<int>(links.size());
-  if (land.transition_states.empty())
+  if (land.transition_states.empty() && land.minima.size() > 1)
     tree.notes.push_back(
         "no transition states yet: each minimum is its own branch (run lossland connect)");
   else if (links.empty())
