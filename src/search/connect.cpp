@@ -60,7 +60,7 @@ std::vector<TsCandidate> run_job(const Loss& loss, const db::Landscape& land, co
   ConnectOptions small = o;
   small.hef.trust_radius = o.single_ended_step;
   const Eigen::VectorXd start = m.coords + o.single_ended_step * v;
-  return {refine_transition_state(loss, start, small, v)};
+  return {refine_transition_state(loss, start, small, v, &land.model)};
 }
 
 /// How many of a minimum's softest modes to search single-ended: `wanted`, extended over any
@@ -260,20 +260,25 @@ std::vector<int> connected_components(const db::Landscape& land, int* count) {
 }
 
 TsCandidate refine_transition_state(const Loss& loss, const Eigen::VectorXd& guess,
-                                    const ConnectOptions& o, const Eigen::VectorXd& direction) {
+                                    const ConnectOptions& o, const Eigen::VectorXd& direction,
+                                    const ModelSpec* spec) {
   TsCandidate c;
   const HefResult h = hef(loss, guess, o.hef, direction);
   if (!h.converged()) {
     c.why = "eigenvector-following: " + to_string(h.status);
     return c;
   }
-  const Classification ts = classify(loss, h.x, o.eigen_cutoff);
+  // Descend from the representative the database stores (the canonical form, when the model
+  // is known): next to flat regions the descent can depend on rounding, and this way the
+  // stored edge is exactly what a descent from the stored point gives after reloading.
+  const Eigen::VectorXd x = spec ? canonical_form(*spec, h.x) : h.x;
+  const Classification ts = classify(loss, x, o.eigen_cutoff, true);
   if (ts.kind != PointKind::TransitionState || ts.grad_rms > o.hef.rms_tolerance) {
     c.why = "refined point is a " + to_string(ts.kind);
     return c;
   }
-  const DescentResult d =
-      descend_from_saddle(loss, h.x, h.eigenvector, o.pushoff, o.minimizer, o.descent_max_step);
+  const DescentResult d = descend_from_saddle(loss, x, ts.eigenvectors.col(0), o.pushoff,
+                                              o.minimizer, o.descent_max_step);
   const MinimizerResult* sides[2] = {&d.plus, &d.minus};
   db::StoredPoint* out[2] = {&c.plus, &c.minus};
   for (int s = 0; s < 2; ++s) {
@@ -289,7 +294,7 @@ TsCandidate refine_transition_state(const Loss& loss, const Eigen::VectorXd& gue
     }
     *out[s] = {mc.energy, m.x, mc.grad_rms, mc.eigenvalues};
   }
-  c.ts = {ts.energy, h.x, ts.grad_rms, ts.eigenvalues};
+  c.ts = {ts.energy, x, ts.grad_rms, ts.eigenvalues};
   c.is_ts = true;
   return c;
 }
@@ -310,7 +315,8 @@ std::vector<TsCandidate> double_ended_attempt(const Loss& loss, const db::Landsc
     picks.push_back(top);
   }
   std::vector<TsCandidate> out;
-  for (int k : picks) out.push_back(refine_transition_state(loss, band.images[k], o));
+  for (int k : picks)
+    out.push_back(refine_transition_state(loss, band.images[k], o, Eigen::VectorXd(), &land.model));
   return out;
 }
 

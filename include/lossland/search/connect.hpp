@@ -101,9 +101,12 @@ using ConnectCallback = std::function<bool(const ConnectStats&)>;
 std::vector<int> connected_components(const db::Landscape& land, int* count = nullptr);
 
 /// Refines a guess (a band maximum, or any point) to a transition state and descends from it.
+/// With the network's `spec` the descents start from the transition state's canonical form
+/// (the point the database stores), so a reloaded database reproduces its edges exactly.
 TsCandidate refine_transition_state(const Loss& loss, const Eigen::VectorXd& guess,
                                     const ConnectOptions& options,
-                                    const Eigen::VectorXd& direction = Eigen::VectorXd());
+                                    const Eigen::VectorXd& direction = Eigen::VectorXd(),
+                                    const ModelSpec* spec = nullptr);
 
 /// DNEB between minima i and j (j aligned onto i first), every band maximum refined.
 std::vector<TsCandidate> double_ended_attempt(const Loss& loss, const db::Landscape& land,
