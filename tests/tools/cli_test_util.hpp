@@ -37,6 +37,19 @@ inline CliRun run_cli(const std::string& args) {
   return r;
 }
 
+/// True if `text` holds `what`.
+inline bool contains(const std::string& text, const std::string& what) {
+  return text.find(what) != std::string::npos;
+}
+
+/// `lossland ARGS` must fail with exit status 2 and a message holding every string in `expect`.
+inline void expect_user_error(const std::string& args, const std::vector<std::string>& expect) {
+  const CliRun r = run_cli(args);
+  EXPECT_EQ(r.code, 2) << "lossland " << args << "\n" << r.out;
+  for (const auto& e : expect)
+    EXPECT_TRUE(contains(r.out, e)) << "lossland " << args << ": no '" << e << "' in\n" << r.out;
+}
+
 /// Runs `lossland ARGS` with stdout alone captured (stderr discarded) and parses it as JSON.
 inline nlohmann::json run_cli_json(const std::string& args) {
   const CliRun r = run_cli(args + " 2>/dev/null");

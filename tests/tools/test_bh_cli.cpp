@@ -17,6 +17,8 @@
 
 using namespace lossland;
 using lossland::testing::CliRun;
+using lossland::testing::contains;
+using lossland::testing::expect_user_error;
 using lossland::testing::run_and_kill;
 using lossland::testing::run_cli;
 using lossland::testing::run_cli_json;
@@ -29,10 +31,6 @@ std::string slurp(const fs::path& p) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-bool contains(const std::string& text, const std::string& what) {
-  return text.find(what) != std::string::npos;
 }
 
 class BhCli : public ::testing::Test {
@@ -50,12 +48,6 @@ class BhCli : public ::testing::Test {
   }
 
   /// `lossland ARGS` must fail with exit 2 and a message holding every string in `expect`.
-  void expect_user_error(const std::string& args, const std::vector<std::string>& expect) {
-    const CliRun r = run_cli(args);
-    EXPECT_EQ(r.code, 2) << "lossland " << args << "\n" << r.out;
-    for (const auto& e : expect)
-      EXPECT_TRUE(contains(r.out, e)) << "lossland " << args << ": no '" << e << "' in\n" << r.out;
-  }
 
   fs::path dir_;
 };

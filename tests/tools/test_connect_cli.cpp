@@ -15,16 +15,14 @@
 
 using namespace lossland;
 using lossland::testing::CliRun;
+using lossland::testing::contains;
+using lossland::testing::expect_user_error;
 using lossland::testing::run_and_kill;
 using lossland::testing::run_cli;
 using lossland::testing::run_cli_json;
 namespace fs = std::filesystem;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& what) {
-  return text.find(what) != std::string::npos;
-}
 
 class ConnectCli : public ::testing::Test {
  protected:
@@ -38,13 +36,6 @@ class ConnectCli : public ::testing::Test {
                              lambda + " --threads 2");
     EXPECT_EQ(r.code, 0) << r.out;
     return db;
-  }
-
-  void expect_user_error(const std::string& args, const std::vector<std::string>& expect) {
-    const CliRun r = run_cli(args);
-    EXPECT_EQ(r.code, 2) << "lossland " << args << "\n" << r.out;
-    for (const auto& e : expect)
-      EXPECT_TRUE(contains(r.out, e)) << "lossland " << args << ": no '" << e << "' in\n" << r.out;
   }
 
   fs::path dir_;

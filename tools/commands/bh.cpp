@@ -118,15 +118,7 @@ Registrar reg("bh", 10, [](CLI::App& app) {
       ->required()
       ->check(CLI::Range(1, 1000));
   c->add_option("--lambda,-l", args->lambda, "Regularisation lambda (>= 0)")->required();
-  c->add_option("--dataset,-d", args->dataset,
-                "xor (built in), a name in data/ (and, or, parity3) or a CSV path")
-      ->capture_default_str();
-  c->add_option("--activation", args->activation, "Hidden units: tanh or sigmoid")
-      ->check(CLI::IsMember({"tanh", "sigmoid"}))
-      ->capture_default_str();
-  c->add_option("--regularize", args->regularize, "Penalise all parameters or weights only")
-      ->check(CLI::IsMember({"all", "weights"}))
-      ->capture_default_str();
+  add_model_options(c, args->dataset, args->activation, args->regularize);
   auto& o = args->bh;
   c->add_option("--steps", o.max_steps, "Stop after N quenches in total")->capture_default_str();
   c->add_option("--stop-after", o.max_steps_without_new,
@@ -147,8 +139,7 @@ Registrar reg("bh", 10, [](CLI::App& app) {
   c->add_option("--eigen-cutoff", o.eigen_cutoff,
                 "Hessian eigenvalues in [-cutoff, cutoff] are zero (non-Morse point)")
       ->capture_default_str();
-  c->add_option("--save-interval", args->save_interval, "Seconds between saves of DB")
-      ->capture_default_str();
+  add_save_interval_option(c, args->save_interval);
   c->add_flag("--json", args->json, "Print the summary as JSON");
   c->callback([args] { run_bh(*args); });
 });

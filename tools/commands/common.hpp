@@ -5,6 +5,8 @@
 #include <atomic>
 #include <string>
 
+#include <CLI/CLI.hpp>
+
 #include "lossland/db/database.hpp"
 
 namespace lossland::cli {
@@ -19,6 +21,13 @@ bool stop_requested();
 
 /// Reads the database at `path`, or throws db::DatabaseError with a message for the user.
 db::Landscape open_landscape(const std::string& path);
+
+/// The model flags shared by `bh` and `survey`: --dataset, --activation, --regularize.
+void add_model_options(CLI::App* command, std::string& dataset, std::string& activation,
+                       std::string& regularize);
+
+/// --save-interval SECONDS, shared by the long-running commands.
+void add_save_interval_option(CLI::App* command, double& seconds);
 
 /// Formats a double for tables: %.*g with `digits` significant digits.
 std::string fmt_g(double v, int digits = 10);

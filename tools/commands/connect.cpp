@@ -116,8 +116,7 @@ Registrar reg("connect", 15, [](CLI::App& app) {
   c->add_option("--eigen-cutoff", o.eigen_cutoff,
                 "Hessian eigenvalues in [-cutoff, cutoff] are zero (non-Morse)")
       ->capture_default_str();
-  c->add_option("--save-interval", args->save_interval, "Seconds between saves of DB")
-      ->capture_default_str();
+  add_save_interval_option(c, args->save_interval);
   c->add_flag("--json", args->json, "Print the summary as JSON");
   c->callback([args] { run_connect(*args); });
 });

@@ -160,14 +160,7 @@ Registrar reg("survey", 5, [](CLI::App& app) {
   c->add_option("--out,-o", o.out_dir,
                 "Survey directory (created; resumed if it holds this survey)")
       ->required();
-  c->add_option("--dataset,-d", o.dataset, "xor (built in), a name in data/ or a CSV path")
-      ->capture_default_str();
-  c->add_option("--activation", args->activation, "Hidden units: tanh or sigmoid")
-      ->check(CLI::IsMember({"tanh", "sigmoid"}))
-      ->capture_default_str();
-  c->add_option("--regularize", args->regularize, "Penalise all parameters or weights only")
-      ->check(CLI::IsMember({"all", "weights"}))
-      ->capture_default_str();
+  add_model_options(c, o.dataset, args->activation, args->regularize);
   c->add_option("--threads,-j", o.threads, "Threads shared over landscapes (0: all cores)")
       ->capture_default_str();
   c->add_option("--seed", o.seed, "Survey seed (each landscape derives its own)")
@@ -179,7 +172,7 @@ Registrar reg("survey", 5, [](CLI::App& app) {
       ->capture_default_str();
   c->add_option("--passes", o.connect.max_passes, "connect: refinement passes")
       ->capture_default_str();
-  c->add_option("--save-interval", o.save_interval, "Seconds between saves")->capture_default_str();
+  add_save_interval_option(c, o.save_interval);
   c->add_flag("--no-analyze", args->no_analyze, "Skip the per-minimum analysis");
   c->add_flag("--no-ei", args->no_ei, "Skip the EI comparison");
   c->add_flag("--no-graphs", args->no_graphs, "Draw no graphs or figures");
