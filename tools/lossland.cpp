@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);  // prints the message; --help and --version give 0
     return code == 0 ? 0 : kUserError;
+  } catch (const CommandFailed& e) {
+    std::cerr << "lossland: " << e.what() << "\n";
+    return e.code();
   } catch (const std::exception& e) {
     std::cerr << "lossland: error: " << e.what() << "\n";
     return kUserError;

@@ -193,6 +193,64 @@ class Writer {
     }
   }
 
+  /// An int64 dataset.
+  void ints(hid_t group, const std::string& where, const std::string& name,
+            const std::vector<std::int64_t>& v) const {
+    dataset(group, where, name, H5T_STD_I64LE, H5T_NATIVE_INT64, {static_cast<hsize_t>(v.size())},
+            v.data());
+  }
+  /// A 1-D float64 dataset.
+  void doubles(hid_t group, const std::string& where, const std::string& name,
+               const std::vector<double>& v) const {
+    dataset(group, where, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {static_cast<hsize_t>(v.size())},
+            v.data());
+  }
+
+  /// /ts_branches (written only when there is one).
+  void branches(const std::vector<TsBranch>& b) const {
+    if (b.empty()) return;
+    const Handle g = group("/ts_branches");
+    std::vector<std::int64_t> ts, side, minimum, depth;
+    std::vector<double> energy;
+    for (const auto& r : b) {
+      ts.push_back(r.ts);
+      side.push_back(r.side);
+      minimum.push_back(r.minimum);
+      depth.push_back(r.depth);
+      energy.push_back(r.branch_energy);
+    }
+    ints(g.get(), "/ts_branches", "ts", ts);
+    ints(g.get(), "/ts_branches", "side", side);
+    ints(g.get(), "/ts_branches", "minimum", minimum);
+    ints(g.get(), "/ts_branches", "depth", depth);
+    doubles(g.get(), "/ts_branches", "branch_energy", energy);
+  }
+
+  /// /paths: one row per kept path point (written only when there is a path).
+  void paths(const std::vector<StoredPath>& paths, int P) const {
+    if (paths.empty()) return;
+    const Handle g = group("/paths");
+    std::vector<std::int64_t> ts, side;
+    std::vector<double> s, energy;
+    std::size_t n = 0;
+    for (const auto& p : paths) n += p.s.size();
+    RowMatrix coords(static_cast<Eigen::Index>(n), P);
+    Eigen::Index row = 0;
+    for (const auto& p : paths)
+      for (std::size_t k = 0; k < p.s.size(); ++k, ++row) {
+        ts.push_back(p.ts);
+        side.push_back(p.side);
+        s.push_back(p.s[k]);
+        energy.push_back(p.energy[k]);
+        coords.row(row) = p.coords.row(static_cast<Eigen::Index>(k));
+      }
+    ints(g.get(), "/paths", "ts", ts);
+    ints(g.get(), "/paths", "side", side);
+    doubles(g.get(), "/paths", "s", s);
+    doubles(g.get(), "/paths", "energy", energy);
+    matrix(g.get(), "/paths", "coords", coords, false);
+  }
+
  private:
   std::string path_;
   hid_t file_;
@@ -235,6 +293,15 @@ void check_shapes(const std::string& path, const Landscape& ls) {
   check_points("/minima", ls.minima, ls.minima_columns, kPointFields);
   check_points("/transition_states", ls.transition_states, ls.ts_columns, kTsFields);
   const auto M = static_cast<std::int64_t>(ls.minima.size());
+  const auto T = static_cast<std::int64_t>(ls.transition_states.size());
+  for (const auto& b : ls.ts_branches)
+    if (b.ts < 0 || b.ts >= T || b.minimum < 0 || b.minimum >= M || (b.side != 1 && b.side != 2))
+      fail(fmt::format("a /ts_branches row names transition state {}, side {}, minimum {}", b.ts,
+                       b.side, b.minimum));
+  for (const auto& p : ls.paths)
+    if (p.ts < 0 || p.ts >= T || (p.side != 1 && p.side != 2) || p.energy.size() != p.s.size() ||
+        p.coords.rows() != static_cast<Eigen::Index>(p.s.size()) || p.coords.cols() != P)
+      fail(fmt::format("a /paths entry of transition state {} is malformed", p.ts));
   for (std::size_t r = 0; r < ls.transition_states.size(); ++r) {
     const auto& ts = ls.transition_states[r];
     if (ts.min1 < 0 || ts.min1 >= M || ts.min2 < 0 || ts.min2 >= M) {
@@ -274,6 +341,8 @@ void write_file(const std::string& tmp, const std::string& path, const Landscape
               {static_cast<hsize_t>(ls.dataset.labels.size())}, ls.dataset.labels.data());
     w.points("/minima", ls.minima, ls.minima_columns, ls.num_params());
     w.points("/transition_states", ls.transition_states, ls.ts_columns, ls.num_params());
+    w.branches(ls.ts_branches);
+    w.paths(ls.paths, ls.num_params());
   }
   if (!file.close()) w.fail(fmt::format("cannot finish writing '{}' (disk full?)", tmp));
 }
@@ -467,6 +536,75 @@ class Reader {
     }
   }
 
+  /// 1-D dataset `name` of `group` with `n` entries (int64 or float64 by T).
+  template <class T>
+  std::vector<T> column(hid_t group, const std::string& where, const std::string& name,
+                        std::size_t n) const {
+    std::vector<T> v;
+    const Dims dims = dataset(group, where, name,
+                              std::is_same_v<T, double> ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, v);
+    expect_shape(where, name, dims, n, -1, fmt::format("one entry per row of {}/ts", where));
+    return v;
+  }
+
+  /// /ts_branches, when present: every row names a transition state, a side and a minimum.
+  void read_branches(Landscape& ls) const {
+    const std::string where = "/ts_branches";
+    if (H5Lexists(file_, where.c_str(), H5P_DEFAULT) <= 0) return;
+    const Handle g = group(where);
+    std::vector<std::int64_t> ts;
+    const Dims dims = dataset(g.get(), where, "ts", H5T_NATIVE_INT64, ts);
+    expect_shape(where, "ts", dims, ts.size(), -1, "1-D");
+    const auto side = column<std::int64_t>(g.get(), where, "side", ts.size());
+    const auto minimum = column<std::int64_t>(g.get(), where, "minimum", ts.size());
+    const auto depth = column<std::int64_t>(g.get(), where, "depth", ts.size());
+    const auto energy = column<double>(g.get(), where, "branch_energy", ts.size());
+    const auto T = static_cast<std::int64_t>(ls.transition_states.size());
+    const auto M = static_cast<std::int64_t>(ls.minima.size());
+    for (std::size_t r = 0; r < ts.size(); ++r) {
+      if (ts[r] < 0 || ts[r] >= T || minimum[r] < 0 || minimum[r] >= M ||
+          (side[r] != 1 && side[r] != 2) || depth[r] < 0 || depth[r] > 64)
+        fail(
+            fmt::format("{} row {} (ts {}, side {}, minimum {}, depth {}) does not name a "
+                        "transition state, a side 1 or 2 and a minimum",
+                        where, r, ts[r], side[r], minimum[r], depth[r]));
+      ls.ts_branches.push_back(
+          {ts[r], static_cast<int>(side[r]), minimum[r], energy[r], static_cast<int>(depth[r])});
+    }
+  }
+
+  /// /paths, when present: consecutive rows of one (ts, side) form one path.
+  void read_paths(Landscape& ls, int P) const {
+    const std::string where = "/paths";
+    if (H5Lexists(file_, where.c_str(), H5P_DEFAULT) <= 0) return;
+    const Handle g = group(where);
+    std::vector<std::int64_t> ts;
+    const Dims dims = dataset(g.get(), where, "ts", H5T_NATIVE_INT64, ts);
+    expect_shape(where, "ts", dims, ts.size(), -1, "1-D");
+    const auto side = column<std::int64_t>(g.get(), where, "side", ts.size());
+    const auto s = column<double>(g.get(), where, "s", ts.size());
+    const auto energy = column<double>(g.get(), where, "energy", ts.size());
+    std::vector<double> coords;
+    expect_shape(where, "coords", dataset(g.get(), where, "coords", H5T_NATIVE_DOUBLE, coords),
+                 ts.size(), P, "one row per point, P columns");
+    const auto T = static_cast<std::int64_t>(ls.transition_states.size());
+    for (std::size_t r = 0; r < ts.size(); ++r) {
+      if (ts[r] < 0 || ts[r] >= T || (side[r] != 1 && side[r] != 2))
+        fail(fmt::format("{} row {} names transition state {}, side {}", where, r, ts[r], side[r]));
+      if (ls.paths.empty() || ls.paths.back().ts != ts[r] || ls.paths.back().side != side[r])
+        ls.paths.push_back({ts[r], static_cast<int>(side[r]), {}, {}, {}});
+      StoredPath& p = ls.paths.back();
+      p.s.push_back(s[r]);
+      p.energy.push_back(energy[r]);
+    }
+    std::size_t row = 0;
+    for (auto& p : ls.paths) {
+      p.coords = Eigen::Map<const RowMatrix>(coords.data() + row * P,
+                                             static_cast<Eigen::Index>(p.s.size()), P);
+      row += p.s.size();
+    }
+  }
+
   Landscape landscape() const {
     Landscape ls;
     const Handle root(H5Gopen2(file_, "/", H5P_DEFAULT), H5Gclose);
@@ -528,6 +666,8 @@ class Reader {
     ls.minima = points<StoredPoint>("/minima", P, ls.minima_columns);
     ls.transition_states = points<StoredTransitionState>("/transition_states", P, ls.ts_columns);
     connections(ls.transition_states, ls.minima.size());
+    read_branches(ls);
+    read_paths(ls, P);
     return ls;
   }
 

@@ -60,7 +60,7 @@ std::vector<TsCandidate> run_job(const Loss& loss, const db::Landscape& land, co
   ConnectOptions small = o;
   small.hef.trust_radius = o.single_ended_step;
   const Eigen::VectorXd start = m.coords + o.single_ended_step * v;
-  return {refine_transition_state(loss, start, small, v, &land.model)};
+  return {refine_transition_state(loss, start, small, v, &land)};
 }
 
 /// How many of a minimum's softest modes to search single-ended: `wanted`, extended over any
@@ -88,7 +88,8 @@ bool run_batch(const Loss& loss, db::LandscapeIndex& index, const std::vector<Jo
     for (const TsCandidate& c : batch) {
       ++st.candidates;
       const auto before_minima = st.new_minima;
-      if (store_candidate(index, c, st) || st.new_minima > before_minima) anything_new = true;
+      if (store_candidate(index, c, st, o.save_paths) || st.new_minima > before_minima)
+        anything_new = true;
     }
   }
   return anything_new;
@@ -218,10 +219,8 @@ HefOptions ConnectOptions::default_hef() {
 void ConnectOptions::validate() const {
   dneb.validate();
   hef.validate();
-  minimizer.validate();
+  path.validate();
   require(eigen_cutoff > 0 && eigen_cutoff <= 1e-3, "eigen_cutoff", "in (0, 1e-3]");
-  require(pushoff > 0 && pushoff <= 1, "pushoff", "in (0, 1]");
-  require(descent_max_step > 0 && descent_max_step <= 1, "descent_max_step", "in (0, 1]");
   require(attempts_per_pair >= 1 && attempts_per_pair <= 1000, "attempts_per_pair", "in [1, 1000]");
   require(max_attempts >= 1 && max_attempts <= 1000000, "max_attempts", "in [1, 1e6]");
   require(all_pairs_limit >= 0 && all_pairs_limit <= 100000, "all_pairs_limit", "in [0, 1e5]");
@@ -261,42 +260,54 @@ std::vector<int> connected_components(const db::Landscape& land, int* count) {
 
 TsCandidate refine_transition_state(const Loss& loss, const Eigen::VectorXd& guess,
                                     const ConnectOptions& o, const Eigen::VectorXd& direction,
-                                    const ModelSpec* spec) {
+                                    const db::Landscape* land) {
   TsCandidate c;
+  const ModelSpec* spec = land ? &land->model : nullptr;
   const HefResult h = hef(loss, guess, o.hef, direction);
   if (!h.converged()) {
     c.why = "eigenvector-following: " + to_string(h.status);
     return c;
   }
-  // Descend from the representative the database stores (the canonical form, when the model
-  // is known): next to flat regions the descent can depend on rounding, and this way the
-  // stored edge is exactly what a descent from the stored point gives after reloading.
-  const Eigen::VectorXd x = spec ? canonical_form(*spec, h.x) : h.x;
-  const Classification ts = classify(loss, x, o.eigen_cutoff, true);
+  // The point the database stores: Newton-polished to the rounding floor, then canonical.
+  // The paths start from exactly these bits, so a reloaded database reproduces its edges.
+  Eigen::VectorXd x = spec ? canonical_form(*spec, h.x) : h.x;
+  x = polish_stationary(loss, x, o.path).x;
+  if (spec) x = canonical_form(*spec, x);
+  const Classification ts = classify(loss, x, o.eigen_cutoff);
   if (ts.kind != PointKind::TransitionState || ts.grad_rms > o.hef.rms_tolerance) {
     c.why = "refined point is a " + to_string(ts.kind);
     return c;
   }
-  const DescentResult d = descend_from_saddle(loss, x, ts.eigenvectors.col(0), o.pushoff,
-                                              o.minimizer, o.descent_max_step);
-  const MinimizerResult* sides[2] = {&d.plus, &d.minus};
-  db::StoredPoint* out[2] = {&c.plus, &c.minus};
+  const SaddleDescent d = descend_saddle(
+      loss, x, o.path, land ? path_symmetries(*land, x) : std::vector<ParameterMap>{});
+  if (!d.ok()) {
+    c.why = "steepest-descent path: " + to_string(d.status) + " (" + d.message + ")";
+    return c;
+  }
+  db::StoredPoint* rep[2] = {&c.plus, &c.minus};
   for (int s = 0; s < 2; ++s) {
-    const MinimizerResult& m = *sides[s];
-    if (!m.converged()) {
-      c.why = "descent did not converge: " + to_string(m.status);
+    const std::vector<DescentLeaf> l = leaves(d.side[s]);
+    if (l.empty()) {
+      c.why = "steepest-descent path: no minimum";
       return c;
     }
-    const Classification mc = classify(loss, m.x, o.eigen_cutoff);
-    if (mc.kind != PointKind::Minimum || mc.grad_rms > o.minimizer.rms_tolerance) {
-      c.why = "descent ended at a " + to_string(mc.kind);
-      return c;
+    for (const DescentLeaf& leaf : l) {
+      const PathStationary& m = leaf.minimum;
+      c.leaves[s].push_back(
+          {{m.energy, m.x, m.grad_rms, m.eigenvalues}, leaf.branch_energy, leaf.depth});
     }
-    *out[s] = {mc.energy, m.x, mc.grad_rms, mc.eigenvalues};
+    const std::size_t r = representative_leaf(l);
+    *rep[s] = c.leaves[s][r].minimum;
+    c.paths[s] = l[r].path;
+    downsample_path(c.paths[s], o.path.max_saved_points);
   }
   c.ts = {ts.energy, x, ts.grad_rms, ts.eigenvalues};
   c.is_ts = true;
   return c;
+}
+
+std::vector<ParameterMap> path_symmetries(const db::Landscape& land, const Eigen::VectorXd& x) {
+  return generated_group(stabiliser_generators(land.model, land.dataset, x), land.num_params());
 }
 
 std::vector<TsCandidate> double_ended_attempt(const Loss& loss, const db::Landscape& land,
@@ -316,29 +327,64 @@ std::vector<TsCandidate> double_ended_attempt(const Loss& loss, const db::Landsc
   }
   std::vector<TsCandidate> out;
   for (int k : picks)
-    out.push_back(refine_transition_state(loss, band.images[k], o, Eigen::VectorXd(), &land.model));
+    out.push_back(refine_transition_state(loss, band.images[k], o, Eigen::VectorXd(), &land));
   return out;
 }
 
-bool store_candidate(db::LandscapeIndex& index, const TsCandidate& c, ConnectStats& st) {
+bool store_candidate(db::LandscapeIndex& index, const TsCandidate& c, ConnectStats& st,
+                     bool save_paths) {
   if (!c.is_ts) {
     ++st.rejected;
     ++st.rejected_because[c.why];
     return false;
   }
+  std::vector<db::Lookup> found[2];
+  for (int s = 0; s < 2; ++s)
+    for (const CandidateLeaf& leaf : c.leaves[s]) {
+      found[s].push_back(index.add_minimum(leaf.minimum));
+      st.new_minima += found[s].back().added;
+    }
   const db::Lookup p = index.add_minimum(c.plus);
   const db::Lookup m = index.add_minimum(c.minus);
-  st.new_minima += p.added + m.added;
   db::StoredTransitionState t;
   static_cast<db::StoredPoint&>(t) = c.ts;
   t.min1 = p.index;
   t.min2 = m.index;
   const db::Lookup ts = index.add_transition_state(t);
-  if (ts.added) {
-    ++st.new_ts;
-    if (t.min1 == t.min2) ++st.degenerate_ts;
+  if (!ts.added) return false;
+  ++st.new_ts;
+  if (t.min1 == t.min2) ++st.degenerate_ts;
+  db::Landscape& land = index.mutable_landscape();
+  Eigen::MatrixXd& flag = land.ts_columns["branched"];
+  if (flag.rows() != static_cast<Eigen::Index>(land.transition_states.size())) {
+    // A new column: NaN (not known) for transition states stored before the path follower.
+    const Eigen::Index old = flag.rows();
+    flag.conservativeResize(static_cast<Eigen::Index>(land.transition_states.size()), 1);
+    flag.bottomRows(flag.rows() - old).setConstant(std::nan(""));
   }
-  return ts.added;
+  flag(ts.index, 0) = c.branched() ? 1.0 : 0.0;
+  if (c.branched()) {
+    ++st.branched_ts;
+    for (int s = 0; s < 2; ++s)
+      for (std::size_t k = 0; k < c.leaves[s].size(); ++k)
+        land.ts_branches.push_back({ts.index, s + 1, found[s][k].index,
+                                    c.leaves[s][k].branch_energy, c.leaves[s][k].depth});
+  }
+  if (save_paths) {
+    for (int s = 0; s < 2; ++s) {
+      db::StoredPath path;
+      path.ts = ts.index;
+      path.side = s + 1;
+      path.coords.resize(static_cast<Eigen::Index>(c.paths[s].size()), c.ts.coords.size());
+      for (std::size_t k = 0; k < c.paths[s].size(); ++k) {
+        path.s.push_back(c.paths[s][k].s);
+        path.energy.push_back(c.paths[s][k].energy);
+        path.coords.row(static_cast<Eigen::Index>(k)) = c.paths[s][k].x.transpose();
+      }
+      land.paths.push_back(std::move(path));
+    }
+  }
+  return true;
 }
 
 ConnectResult connect_pair(const Loss& loss, db::LandscapeIndex& index, std::int64_t i,

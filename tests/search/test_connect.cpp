@@ -22,6 +22,7 @@
 #include "lossland/search/basin_hopping.hpp"
 #include "lossland/search/connect.hpp"
 #include "lossland/search/hef.hpp"
+#include "lossland/search/verify.hpp"
 #include "test_tmpdir.hpp"
 
 using namespace lossland;
@@ -103,14 +104,18 @@ std::string describe(int hidden, double lambda) {
 ///  - recomputed (classify, not the stored spectrum): RMS gradient <= 1e-10, exactly one
 ///    eigenvalue < -1e-9, none in [-1e-9, 1e-9]; stored energy equals the recomputed one;
 ///  - its energy lies above both of its minima;
-///  - the two descents, from the stored coordinates along the recomputed lowest eigenvector,
-///    end in minima that the database identifies (up to symmetry) as exactly {min1, min2};
+///  - lossland::verify_landscape: both steepest-descent paths, followed from the stored
+///    coordinates, end in minima that the database identifies (up to symmetry) as exactly
+///    {min1, min2}, and a branched transition state lists exactly its leaves;
 ///  - no two transition states are symmetric twins, and none repeats an earlier one.
 /// Returns how many are degenerate (min1 == min2).
 int verify_transition_states(const MlpLoss& loss, const db::Landscape& land, std::size_t from = 0) {
-  db::Landscape copy = land;
-  const db::LandscapeIndex index(copy);
-  const ConnectOptions o;
+  VerifyOptions vo;
+  vo.threads = 2;
+  const VerifyReport report = verify_landscape(loss, land, vo);
+  for (const Disagreement& p : report.problems)
+    if (p.table == "transition_states" && p.row >= static_cast<std::int64_t>(from))
+      ADD_FAILURE() << "transition state " << p.row << ": " << p.check << ": " << p.detail;
   const SamePoint same;
   int degenerate = 0;
   const auto n_min = static_cast<std::int64_t>(land.minima.size());
@@ -130,33 +135,6 @@ int verify_transition_states(const MlpLoss& loss, const db::Landscape& land, std
     EXPECT_GT(t.energy, land.minima[t.min1].energy);
     EXPECT_GT(t.energy, land.minima[t.min2].energy);
 
-    const DescentResult d = descend_from_saddle(loss, t.coords, c.eigenvectors.col(0), o.pushoff,
-                                                o.minimizer, o.descent_max_step);
-    if (!d.plus.converged() || !d.minus.converged()) {
-      ADD_FAILURE() << "descent failed: " << d.plus.message << " / " << d.minus.message;
-      continue;
-    }
-    const std::int64_t a = index.find_minimum(d.plus.energy, d.plus.x);
-    const std::int64_t b = index.find_minimum(d.minus.energy, d.minus.x);
-    // A transition state that is itself invariant under a dataset symmetry g (e.g. XOR's input
-    // swap) joins {A, B} exactly when it joins {g(A), g(B)}: either pair is the same connection.
-    bool symmetric_equivalent = false;
-    if (a >= 0 && b >= 0 && std::minmax(a, b) != std::minmax(t.min1, t.min2)) {
-      for (const auto& g : dataset_symmetries(land.dataset)) {
-        if (g.is_identity()) continue;
-        if (aligned_distance(land.model, t.coords, apply(land.model, g, t.coords)) > 1e-4) continue;
-        auto image = [&](std::int64_t m) {
-          const Eigen::VectorXd x = apply(land.model, g, land.minima[m].coords);
-          return index.find_minimum(land.minima[m].energy, x);
-        };
-        symmetric_equivalent |= std::minmax(image(a), image(b)) == std::minmax(t.min1, t.min2);
-      }
-    }
-    if (!symmetric_equivalent)
-      EXPECT_EQ(std::minmax(a, b), std::minmax(t.min1, t.min2))
-          << "descents reach minima " << a << " and " << b << " (energies " << d.plus.energy << ", "
-          << d.minus.energy << "); stored " << t.min1 << " and " << t.min2 << " (energies "
-          << land.minima[t.min1].energy << ", " << land.minima[t.min2].energy << ")";
     if (t.min1 == t.min2) ++degenerate;
 
     for (std::size_t q = 0; q < k; ++q) {
@@ -379,12 +357,12 @@ TEST(ConnectEdgeCases, PairOutOfRangeAndBadOptionsAreNamed) {
   }
   EXPECT_THROW(connect_pair(loss, index, -1, 0, two_threads()), std::invalid_argument);
   ConnectOptions bad = two_threads();
-  bad.pushoff = 0;
+  bad.path.max_pushoff = 0;
   try {
     connect_all(loss, index, bad);
-    ADD_FAILURE() << "no exception for pushoff = 0";
+    ADD_FAILURE() << "no exception for max_pushoff = 0";
   } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("pushoff"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("max_pushoff"), std::string::npos) << e.what();
   }
   EXPECT_TRUE(land.transition_states.empty()) << "nothing stored before validation";
 }

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,19 @@ struct Registrar {
   }
 };
 
-/// Exit code for a failure the user can fix (bad input, bad file); 1 is left for crashes.
+/// Exit code for a failure the user can fix (bad input, bad file).
 inline constexpr int kUserError = 2;
+/// Exit code of a check that ran and found problems (`lossland verify`), as diff(1) uses 1.
+inline constexpr int kCheckFailed = 1;
+
+/// Thrown by a command to end with `code` after printing `what()` to stderr.
+class CommandFailed : public std::runtime_error {
+ public:
+  CommandFailed(int code, const std::string& what) : std::runtime_error(what), code_(code) {}
+  int code() const { return code_; }
+
+ private:
+  int code_;
+};
 
 }  // namespace lossland::cli

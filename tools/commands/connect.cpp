@@ -64,6 +64,7 @@ void run_connect(ConnectArgs& a) {
                         {"new_minima", land.minima.size() - minima_before},
                         {"new_transition_states", land.transition_states.size() - ts_before},
                         {"degenerate_transition_states", s.degenerate_ts},
+                        {"branched_transition_states", s.branched_ts},
                         {"connected_sets", s.components},
                         {"attempts", s.attempts},
                         {"rejected_candidates", s.rejected},
@@ -75,11 +76,11 @@ void run_connect(ConnectArgs& a) {
   }
   std::printf("%s: %s (%s)\n", a.db.c_str(), to_string(r.status).c_str(), r.message.c_str());
   std::printf(
-      "  %zu minima (%zu new), %zu transition states (%zu new, %lld degenerate), "
-      "%d connected set%s\n",
+      "  %zu minima (%zu new), %zu transition states (%zu new, %lld joining a minimum to "
+      "itself, %lld branched), %d connected set%s\n",
       land.minima.size(), land.minima.size() - minima_before, land.transition_states.size(),
       land.transition_states.size() - ts_before, static_cast<long long>(s.degenerate_ts),
-      s.components, s.components == 1 ? "" : "s");
+      static_cast<long long>(s.branched_ts), s.components, s.components == 1 ? "" : "s");
   std::printf("  %lld attempts, %lld candidates rejected, %d refinement passes, %.2f s\n",
               static_cast<long long>(s.attempts), static_cast<long long>(s.rejected), s.passes,
               s.seconds);
@@ -111,8 +112,20 @@ Registrar reg("connect", 15, [](CLI::App& app) {
   c->add_option("--modes", o.single_ended_modes,
                 "Softest modes of each minimum searched single-ended (both directions)")
       ->capture_default_str();
-  c->add_option("--pushoff", o.pushoff, "Initial push-off from a transition state")
+  c->add_option("--pushoff", o.path.max_pushoff,
+                "Largest push-off from a transition state along its negative mode (the one used\n"
+                "is the largest over which the mode has not turned)")
       ->capture_default_str();
+  c->add_option("--path-tolerance", o.path.step_tolerance,
+                "Step tolerance of the steepest-descent path follower: relative error of the\n"
+                "local quadratic model's gradient at the end of a step")
+      ->capture_default_str();
+  c->add_option("--branch-radius", o.path.branch_radius,
+                "A path passing this close to a stationary point of index >= 1 branches there")
+      ->capture_default_str();
+  c->add_flag("!--no-save-paths", o.save_paths,
+              "Do not keep the downsampled steepest-descent paths in /paths (they feed\n"
+              "`lossland profile`)");
   c->add_option("--eigen-cutoff", o.eigen_cutoff,
                 "Hessian eigenvalues in [-cutoff, cutoff] are zero (non-Morse)")
       ->capture_default_str();

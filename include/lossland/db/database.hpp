@@ -42,6 +42,28 @@ struct StoredTransitionState : StoredPoint {
   std::int64_t min2 = -1;
 };
 
+/// A minimum reached by one branch of a degenerate transition state: a steepest-descent path of
+/// the transition state ran into a stationary point of index >= 1 (a symmetric subspace) and
+/// branched there (lossland/search/steepest_descent.hpp). Stored under /ts_branches, one row
+/// per minimum reached; min1 / min2 of the transition state are the representative leaves.
+struct TsBranch {
+  std::int64_t ts = -1;        ///< row of /transition_states
+  int side = 1;                ///< 1: the path whose representative is min1, 2: min2
+  std::int64_t minimum = -1;   ///< row of /minima the branch ends in
+  double branch_energy = 0.0;  ///< energy of the last branch point on the way
+  int depth = 1;               ///< branch points passed (0: this side did not branch)
+};
+
+/// A transition state's steepest-descent path, downsampled (/paths): arc length from the
+/// transition state, energy and coordinates (canonical layout, in the frame of the stored
+/// transition state) of each kept point, the transition state first and the minimum last.
+struct StoredPath {
+  std::int64_t ts = -1;  ///< row of /transition_states
+  int side = 1;          ///< 1: the path to min1, 2: the path to min2
+  std::vector<double> s, energy;
+  Eigen::MatrixXd coords;  ///< one row per point, P columns
+};
+
 /// Everything one file holds. Extra columns (analyses) are kept by name, each with one row per
 /// point in the same order as the points; a column may be 1-D (cols() == 1) or 2-D.
 struct Landscape {
@@ -52,6 +74,11 @@ struct Landscape {
   std::vector<StoredTransitionState> transition_states;
   std::map<std::string, Eigen::MatrixXd> minima_columns;
   std::map<std::string, Eigen::MatrixXd> ts_columns;
+  /// Branches of degenerate transition states (empty when none, or in files written before the
+  /// path follower).
+  std::vector<TsBranch> ts_branches;
+  /// Steepest-descent paths of transition states (those saved by `connect`).
+  std::vector<StoredPath> paths;
   /// Free-form root attributes beyond the fixed ones (e.g. run statistics), kept verbatim.
   std::map<std::string, std::string> notes;
 

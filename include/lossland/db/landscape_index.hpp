@@ -33,6 +33,9 @@ class LandscapeIndex {
   Lookup add_transition_state(StoredTransitionState t);
 
   const Landscape& landscape() const { return landscape_; }
+  /// The landscape, for tables the index does not look at (analysis columns, /ts_branches,
+  /// /paths). Adding or removing points must go through add_minimum / add_transition_state.
+  Landscape& mutable_landscape() { return landscape_; }
   const SamePoint& same() const { return same_; }
 
  private:

@@ -89,3 +89,31 @@ std::vector<int> dataset_symmetry_classes(const ModelSpec& spec, const Dataset& 
                                           const SamePoint& same = {});
 
 }  // namespace lossland
+
+namespace lossland {
+
+/// A symmetry of the loss that permutes the parameters and flips signs:
+/// (g w)_k = sign_k w_{perm_k}. Node maps and dataset symmetries are both of this form.
+struct ParameterMap {
+  std::vector<int> perm;
+  std::vector<int> sign;  ///< +1 or -1
+  Eigen::VectorXd operator()(const Eigen::VectorXd& w) const;
+  bool operator==(const ParameterMap& o) const { return perm == o.perm && sign == o.sign; }
+  /// (this o other)(w) = this(other(w)).
+  ParameterMap after(const ParameterMap& other) const;
+};
+
+/// Generators of the stabiliser of w, the symmetries that map w to itself within
+/// tol * max(1, |w|): the sign flip of a dead node (tanh; all of its weights and its bias zero),
+/// the swap of two equal nodes (or of two opposite ones, with both signs flipped), and each
+/// dataset symmetry composed with the node map that undoes it. A steepest-descent path that
+/// starts at such a point along a direction they also fix never leaves their fixed subspace.
+std::vector<ParameterMap> stabiliser_generators(const ModelSpec& spec, const Dataset& data,
+                                                const Eigen::VectorXd& w, double tol = 1e-8);
+
+/// The group the generators generate (identity first), or just the identity when it would
+/// have more than max_size elements.
+std::vector<ParameterMap> generated_group(const std::vector<ParameterMap>& generators, int dim,
+                                          std::size_t max_size = 4096);
+
+}  // namespace lossland

@@ -2,10 +2,11 @@
 /// \file
 /// Building a connected landscape (papers/004 Sec. III; DESIGN section 2): double-ended DNEB
 /// searches between pairs of minima, the band's maxima refined to transition states by hybrid
-/// eigenvector-following, both steepest-descent sides quenched to minima and identified up to
-/// symmetry; missing links chosen by Dijkstra over the minima (OPTIM's NEWCONNECT, pele's
-/// DoubleEndedConnect: weight 0 for a connected pair, squared aligned distance otherwise);
-/// single-ended searches from minima along their softest modes.
+/// eigenvector-following, both steepest-descent paths followed down to their minima
+/// (lossland/search/steepest_descent.hpp) and identified up to symmetry; missing links chosen by
+/// Dijkstra over the minima (OPTIM's NEWCONNECT, pele's DoubleEndedConnect: weight 0 for a
+/// connected pair, squared aligned distance otherwise); single-ended searches from minima along
+/// their softest modes.
 
 #include <Eigen/Core>
 #include <cstdint>
@@ -18,22 +19,22 @@
 #include "lossland/model/loss.hpp"
 #include "lossland/search/dneb.hpp"
 #include "lossland/search/hef.hpp"
+#include "lossland/search/steepest_descent.hpp"
 
 namespace lossland {
 
 struct ConnectOptions {
   DnebOptions dneb = default_dneb();
   HefOptions hef = default_hef();
-  MinimizerOptions minimizer;
+  /// The steepest-descent path follower that gives each transition state its two minima
+  /// (its push-off, step tolerance and branching at higher-index points).
+  PathOptions path;
   /// Zero-eigenvalue cutoff for classifying minima and transition states (paper: 1e-9).
   /// (0, 1e-3]
   double eigen_cutoff = kDefaultEigenCutoff;
-  /// Largest push-off from a transition state along its eigenvector (pele: 0.01); the one used
-  /// maximises the energy decrease along the mode, which handles saddles ~1e-11 above a
-  /// minimum only ~1e-3 away. (0, 1]
-  double pushoff = 1e-2;
-  /// Largest step of the capped descent from a saddle (keeps it in the adjacent basin). (0, 1]
-  double descent_max_step = 0.02;
+  /// Keep each new transition state's two paths, downsampled to path.max_saved_points points,
+  /// in the database's /paths group (for `lossland profile`).
+  bool save_paths = true;
   /// DNEB attempts a pair may use before it is given up (`--pair` and the connection phase).
   /// [1, 1000]
   int attempts_per_pair = 2;
@@ -62,12 +63,24 @@ struct ConnectOptions {
   void validate() const;
 };
 
+/// A minimum at the end of one branch of a side's path.
+struct CandidateLeaf {
+  db::StoredPoint minimum;
+  double branch_energy = 0.0;  ///< energy of the last branch point passed
+  int depth = 0;               ///< branch points passed (0: the side did not branch)
+};
+
 /// What one refinement produced (computed in parallel, merged serially).
 struct TsCandidate {
   bool is_ts = false;
   std::string why;  ///< if not a transition state: why not
   db::StoredPoint ts;
-  db::StoredPoint plus, minus;  ///< the two minima from the descents
+  db::StoredPoint plus, minus;  ///< the representative minima of the two paths (min1, min2)
+  /// Every minimum each path reaches, in branch order (one each unless the path branched).
+  std::vector<CandidateLeaf> leaves[2];
+  /// The two paths to plus and minus, downsampled (arc length, energy, coordinates).
+  std::vector<PathPoint> paths[2];
+  bool branched() const { return leaves[0].size() > 1 || leaves[1].size() > 1; }
 };
 
 struct ConnectStats {
@@ -76,6 +89,7 @@ struct ConnectStats {
   std::int64_t new_ts = 0;
   std::int64_t new_minima = 0;     ///< minima first seen at the bottom of a descent
   std::int64_t degenerate_ts = 0;  ///< both sides in the same minimum (kept and marked)
+  std::int64_t branched_ts = 0;    ///< a path ran into a higher-index point and branched
   std::int64_t rejected = 0;       ///< refinements that did not end at a valid TS
   std::map<std::string, std::int64_t> rejected_because;  ///< count per reason
   int components = 0;                                    ///< connected sets of minima at the end
@@ -100,22 +114,31 @@ using ConnectCallback = std::function<bool(const ConnectStats&)>;
 /// 0..count-1, the set holding the lowest minimum first.
 std::vector<int> connected_components(const db::Landscape& land, int* count = nullptr);
 
-/// Refines a guess (a band maximum, or any point) to a transition state and descends from it.
-/// With the network's `spec` the descents start from the transition state's canonical form
-/// (the point the database stores), so a reloaded database reproduces its edges exactly.
+/// Refines a guess (a band maximum, or any point) to a transition state, Newton-polishes it,
+/// takes its canonical form (with the network's `spec`: the point the database stores) and
+/// follows both steepest-descent paths from exactly that point, so `lossland verify` re-derives
+/// every stored edge bit for bit from the file. With the landscape, the paths are also held to
+/// the transition state's symmetric subspace, if it lies in one (path_symmetries()).
 TsCandidate refine_transition_state(const Loss& loss, const Eigen::VectorXd& guess,
                                     const ConnectOptions& options,
                                     const Eigen::VectorXd& direction = Eigen::VectorXd(),
-                                    const ModelSpec* spec = nullptr);
+                                    const db::Landscape* land = nullptr);
+
+/// The symmetries of the network and its dataset that fix the point x of `land`'s model (the
+/// group generated by stabiliser_generators()), for descend_saddle().
+std::vector<ParameterMap> path_symmetries(const db::Landscape& land, const Eigen::VectorXd& x);
 
 /// DNEB between minima i and j (j aligned onto i first), every band maximum refined.
 std::vector<TsCandidate> double_ended_attempt(const Loss& loss, const db::Landscape& land,
                                               std::int64_t i, std::int64_t j,
                                               const ConnectOptions& options);
 
-/// Stores a refined candidate: its minima (added if new) and the transition state with its
-/// two minima. Returns true if the transition state was new.
-bool store_candidate(db::LandscapeIndex& index, const TsCandidate& c, ConnectStats& stats);
+/// Stores a refined candidate: its minima (every leaf, added if new) and the transition state
+/// with its two representative minima; for a new transition state also its /transition_states/
+/// branched flag, its /ts_branches rows when it branched, and (save_paths) its two paths.
+/// Returns true if the transition state was new.
+bool store_candidate(db::LandscapeIndex& index, const TsCandidate& c, ConnectStats& stats,
+                     bool save_paths = true);
 
 /// `connect --pair I J`: until I and J are in one connected set or max_attempts are used.
 ConnectResult connect_pair(const Loss& loss, db::LandscapeIndex& index, std::int64_t i,

@@ -2,7 +2,7 @@
 /// \file
 /// Hybrid eigenvector-following to an index-one saddle (L. J. Munro and D. J. Wales, Phys. Rev.
 /// B 59, 3969 (1999); Y. Kumeda, L. J. Munro and D. J. Wales, Chem. Phys. Lett. 341, 185
-/// (2001)), and the descent from a saddle to the two minima it connects.
+/// (2001)). The paths down from a saddle: lossland/search/steepest_descent.hpp.
 
 #include <Eigen/Core>
 #include <string>
@@ -89,28 +89,5 @@ HefResult hef(const Loss& loss, const Eigen::VectorXd& x0, const HefOptions& opt
 /// exactly one eigenvalue below -cutoff and none in [-cutoff, cutoff].
 bool is_transition_state(const Loss& loss, const Eigen::VectorXd& x, double rms_tol,
                          double cutoff = kDefaultEigenCutoff);
-
-/// The two minimisations of a saddle's descent.
-struct DescentResult {
-  MinimizerResult plus, minus;  ///< from ts + d v and ts - d v
-  double pushoff_plus = 0.0;    ///< the push-off d actually used on each side
-  double pushoff_minus = 0.0;
-};
-
-/// Pushes off the saddle `ts` by +-d along the normalised `eigenvector` and minimises both sides.
-/// On each side d is the displacement that maximises the decrease of E along the mode
-/// (papers/004 Sec. III), scanned over pushoff * 2^-40 .. pushoff (pele's push-off: 0.01): an
-/// ordinary saddle gets `pushoff`, a saddle ~1e-11 above a nearby minimum the bottom of the line,
-/// so neither side overshoots into a basin beyond; on a flat-topped saddle with no decrease
-/// above round-off (1e-14 relative) within `pushoff`, d doubles until there is one. Each side first
-/// descends by a GMIN/pele-style L-BFGS whose steps are capped at `max_step` (pele's maxstep 0.1)
-/// and never raise E, down to options.lbfgs_rms_tolerance (so it stays in the basin the
-/// steepest-descent path enters), then lossland::minimize polishes and checks that the end is a
-/// minimum (the capped descent's steps and evaluations are added to lbfgs_iterations and
-/// function_evaluations). Throws std::invalid_argument for sizes, bad options, a zero eigenvector,
-/// or pushoff / max_step not finite and > 0.
-DescentResult descend_from_saddle(const Loss& loss, const Eigen::VectorXd& ts,
-                                  const Eigen::VectorXd& eigenvector, double pushoff,
-                                  const MinimizerOptions& options = {}, double max_step = 0.1);
 
 }  // namespace lossland
