@@ -141,7 +141,8 @@ int basins_at(const db::Landscape& land, const std::vector<std::int64_t>& drawn,
 /// the default graph shows its branching, i.e. at least half of the levels hold more than one
 /// basin and fewer basins than minima.
 TEST(Levels, SurveyLandscapeNh3BranchesAcrossTheLevels) {
-  const auto dir = std::filesystem::path(__FILE__).parent_path().parent_path() / "data";
+  // LOSSLAND_DATA_DIR is the repository's data/; the fixtures are in tests/data/.
+  const auto dir = std::filesystem::path(LOSSLAND_DATA_DIR).parent_path() / "tests" / "data";
   const db::Landscape land = db::read((dir / "xor_h3_l1e-06.h5").string());
   ASSERT_GT(land.minima.size(), 4u);
   const DisconnectivityTree t = survey::paper_style_tree(land);
