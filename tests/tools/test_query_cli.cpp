@@ -280,6 +280,11 @@ TEST_F(QueryCli, DgraphDrawsAndPrintsTheTree) {
   EXPECT_NE(r.out.find("--levels"), std::string::npos) << r.out;
   EXPECT_EQ(run("dgraph " + db_ + " --json --level-spacing cubic").code, 2);
   EXPECT_EQ(run("dgraph " + db_ + " -o " + png + " --paper-colors").code, 0);
+  const std::string insets = (dir_ / "insets.png").string();
+  r = run("dgraph " + db_ + " -o " + insets + " --insets 2");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_GT(fs::file_size(insets), 1000u);
+  EXPECT_EQ(run("dgraph --grid " + db_ + " " + db_ + " -o " + insets + " --insets 2").code, 2);
   r = run("dgraph " + db_ + " -o " + png + " --paper-colors --color robustness");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("--paper-colors"), std::string::npos) << r.out;

@@ -1,4 +1,5 @@
 /// `lossland dgraph DB -o graph.svg|png|pdf`: disconnectivity graphs (papers/004 Sec. III A).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -10,6 +11,7 @@
 #include "commands/common.hpp"
 #include "lossland/graph/disconnectivity.hpp"
 #include "lossland/graph/render.hpp"
+#include "lossland/survey/paper_figures.hpp"
 
 namespace lossland::cli {
 namespace {
@@ -25,6 +27,7 @@ struct DgraphArgs {
   std::string level_spacing = "auto";
   std::string top = "join";
   bool paper_colors = false;
+  int insets = 0;
   bool json = false;
   graph::DisconnectivityOptions tree;
   graph::RenderOptions render;
@@ -215,8 +218,19 @@ void run_dgraph(DgraphArgs a) {
   std::vector<std::string> paths = a.grid.empty() ? std::vector<std::string>{a.db} : a.grid;
   std::vector<graph::GraphPanel> panels;
   for (const auto& p : paths) panels.push_back(make_panel(p, a));
+  if (a.insets > 0 && (!a.grid.empty() || a.out.empty()))
+    throw std::invalid_argument("--insets draws one database's graph: give DB and -o FILE");
   if (!a.out.empty()) {
-    if (panels.size() == 1)
+    if (a.insets > 0) {
+      const db::Landscape land = open_landscape(paths[0]);
+      survey::InsetFigureOptions io;
+      io.graph_width = std::clamp(a.render.width, 300.0, 4000.0);
+      io.height = std::clamp(a.render.height, 300.0, 4000.0);
+      io.max_insets = a.insets;
+      survey::draw_graph_with_insets(land, panels[0],
+                                     survey::representative_minima(land, panels[0].tree, a.insets),
+                                     a.out, io);
+    } else if (panels.size() == 1)
       graph::draw_disconnectivity(panels[0], a.out, a.render);
     else
       graph::draw_disconnectivity_grid(panels, a.out, a.render);
@@ -263,6 +277,7 @@ Registrar reg("dgraph", 40, [](CLI::App& app) {
       "level spacing (linear or log in E - E_min) is the one that resolves more merges.\n"
       "  lossland dgraph x3.h5 -o x3.png --no-zero --color auc --color-range 0.5:1\n"
       "  lossland dgraph x1.h5 -o x1.png --no-zero --paper-colors --level-spacing log\n"
+      "  lossland dgraph x6.h5 -o x6.png --no-zero --insets 3\n"
       "  lossland dgraph --grid x1.h5 x2.h5 x3.h5 x4.h5 x5.h5 x6.h5 -o fig1.pdf --no-zero");
   c->add_option("db", a->db, "Database file");
   c->add_option("--grid", a->grid, "Several databases drawn as lettered panels in one figure")
@@ -297,6 +312,10 @@ Registrar reg("dgraph", 40, [](CLI::App& app) {
   c->add_flag("--paper-colors", a->paper_colors,
               "Colour bad minima as papers/004 Fig. 1: AUC 0.5 blue, 0.75 red, AUC ~ 1 black "
               "(uses the auc column)");
+  c->add_option("--insets", a->insets,
+                "Beside the graph, the network diagram and sensitivity map of the global minimum "
+                "and the N-1 most distinct other minima (papers/004 Figs. 2-6); 0: none")
+      ->check(CLI::Range(0, 8));
   c->add_option("--label", a->labels, "Label these minima with their ids: 0,3,7 or 'all'");
   c->add_option("--title", a->title, "Title (default: dataset, activation, N_h, lambda)");
   c->add_option("--width", a->render.width, "Width per panel (pixels / points)")
