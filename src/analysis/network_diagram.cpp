@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "analysis/paint.hpp"
 #include "graph/cairo_output.hpp"
 #include "lossland/analysis/metrics.hpp"
 
@@ -36,20 +37,49 @@ void centred_text(cairo_t* cr, double x, double y, const std::string& s) {
 
 }  // namespace
 
-void draw_network_diagram(const ModelSpec& spec, const Eigen::VectorXd& w, const std::string& path,
-                          const NetworkDiagramOptions& options) {
+namespace {
+constexpr double kGap = 46, kRadius = 12, kColGap = 150, kLeft = 50;
+double diagram_top(const NetworkDiagramOptions& o) {
+  return o.title.empty() ? 24 : 46;
+}
+int diagram_rows(const ParamLayout& L) {
+  return std::max({L.I + 1, L.H + 1, L.O});
+}
+void check_diagram_input(const ModelSpec& spec, const Eigen::VectorXd& w,
+                         const NetworkDiagramOptions& options) {
   options.validate();
   const ParamLayout L(spec);
   if (w.size() != L.size())
     throw std::invalid_argument("draw_network_diagram: w has " + std::to_string(w.size()) +
                                 " entries, the model needs " + std::to_string(L.size()));
-  const double gap = 46, radius = 12, col_gap = 150;
-  const double top = options.title.empty() ? 24 : 46, left = 50;
+}
+}  // namespace
+
+PaintSize network_diagram_size(const ModelSpec& spec, const NetworkDiagramOptions& options) {
+  const ParamLayout L(spec);
+  return {kLeft * 2 + 2 * kColGap, diagram_top(options) + diagram_rows(L) * kGap + 28};
+}
+
+void draw_network_diagram(const ModelSpec& spec, const Eigen::VectorXd& w, const std::string& path,
+                          const NetworkDiagramOptions& options) {
+  check_diagram_input(spec, w, options);
+  const PaintSize size = network_diagram_size(spec, options);
+  render::CairoOutput out(path, size.width, size.height);
+  paint_network_diagram(out.cr(), spec, w, options);
+  out.finish();
+}
+
+void paint_network_diagram(cairo_t* cr, const ModelSpec& spec, const Eigen::VectorXd& w,
+                           const NetworkDiagramOptions& options) {
+  check_diagram_input(spec, w, options);
+  const ParamLayout L(spec);
+  const double gap = kGap, radius = kRadius, col_gap = kColGap;
+  const double top = diagram_top(options), left = kLeft;
   // Inputs plus the hidden layer's bias node in column 0; hidden plus the output bias in
   // column 1; outputs in column 2.
-  const int rows = std::max({L.I + 1, L.H + 1, L.O});
-  const double height = top + rows * gap + 28;
-  const double width = left * 2 + 2 * col_gap;
+  const int rows = diagram_rows(L);
+  const PaintSize size = network_diagram_size(spec, options);
+  const double height = size.height, width = size.width;
   auto column = [&](int count, int col) {
     std::vector<Node> nodes(count);
     const double y0 = top + (rows - count) * gap / 2 + gap / 2;
@@ -61,8 +91,6 @@ void draw_network_diagram(const ModelSpec& spec, const Eigen::VectorXd& w, const
   const std::vector<Node> outn = column(L.O, 2);
 
   const double max_w = std::max(w.cwiseAbs().maxCoeff(), 1e-300);
-  render::CairoOutput out(path, width, height);
-  cairo_t* cr = out.cr();
   cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
   auto edge = [&](const Node& a, const Node& b, double value) {
@@ -131,7 +159,6 @@ void draw_network_diagram(const ModelSpec& spec, const Eigen::VectorXd& w, const
     cairo_set_font_size(cr, 13);
     centred_text(cr, width / 2, 16, options.title);
   }
-  out.finish();
 }
 
 }  // namespace lossland::analysis

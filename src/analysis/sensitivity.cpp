@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "analysis/paint.hpp"
 #include "graph/cairo_output.hpp"
 
 namespace lossland::analysis {
@@ -109,18 +110,40 @@ void text_at(cairo_t* cr, double x, double y, const std::string& s, double align
 
 }  // namespace
 
-void draw_sensitivity_map(const SensitivityMap& map, const Dataset& data, const std::string& path,
-                          const SensitivityDrawOptions& options) {
+namespace {
+constexpr double kMapLeft = 48, kMapRight = 78, kMapBottom = 44;
+double map_top(const SensitivityDrawOptions& o) {
+  return o.title.empty() ? 14 : 34;
+}
+void check_map_input(const SensitivityMap& map, const SensitivityDrawOptions& options) {
   if (!(options.pixels_per_cell >= 0.5 && options.pixels_per_cell <= 20))
     throw std::invalid_argument("SensitivityDrawOptions.pixels_per_cell: must be in [0.5, 20]");
+  if (map.values.size() < 2) throw std::invalid_argument("draw_sensitivity_map: empty map");
+}
+}  // namespace
+
+PaintSize sensitivity_map_size(const SensitivityMap& map, const SensitivityDrawOptions& options) {
+  const double side = static_cast<double>(map.values.size()) * options.pixels_per_cell;
+  return {kMapLeft + side + kMapRight, map_top(options) + side + kMapBottom};
+}
+
+void draw_sensitivity_map(const SensitivityMap& map, const Dataset& data, const std::string& path,
+                          const SensitivityDrawOptions& options) {
+  check_map_input(map, options);
+  const PaintSize size = sensitivity_map_size(map, options);
+  render::CairoOutput out(path, size.width, size.height);
+  paint_sensitivity_map(out.cr(), map, data, options);
+  out.finish();
+}
+
+void paint_sensitivity_map(cairo_t* cr, const SensitivityMap& map, const Dataset& data,
+                           const SensitivityDrawOptions& options) {
+  check_map_input(map, options);
   const int n = static_cast<int>(map.values.size());
-  if (n < 2) throw std::invalid_argument("draw_sensitivity_map: empty map");
   const double step = map.values[1] - map.values[0];
   const double lo = map.values[0] - step / 2, hi = map.values[n - 1] + step / 2;
   const double side = n * options.pixels_per_cell;
-  const double left = 48, top = options.title.empty() ? 14 : 34, right = 78, bottom = 44;
-  render::CairoOutput out(path, left + side + right, top + side + bottom);
-  cairo_t* cr = out.cr();
+  const double left = kMapLeft, top = map_top(options);
   cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
 
   // The map as an n x n image scaled up without smoothing (row 0 = lowest y at the bottom).
@@ -241,7 +264,6 @@ void draw_sensitivity_map(const SensitivityMap& map, const Dataset& data, const 
   cairo_rotate(cr, -M_PI / 2);
   text_at(cr, 0, 0, "p(class 1)");
   cairo_restore(cr);
-  out.finish();
 }
 
 }  // namespace lossland::analysis

@@ -1,7 +1,10 @@
 #include "lossland/graph/disconnectivity.hpp"
 
+#include "graph/levels.hpp"
+
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <deque>
 #include <functional>
 #include <map>
@@ -19,6 +22,33 @@ void DisconnectivityOptions::validate() const {
   if (!(zero_tol >= 0.0 && zero_tol < 1.0))
     throw std::invalid_argument("zero_tol must be in [0, 1)");
   if (std::isnan(max_energy)) throw std::invalid_argument("max_energy must not be NaN");
+  if (!(log_offset >= 0.0) || !std::isfinite(log_offset))
+    throw std::invalid_argument("log_offset must be 0 (automatic) or a finite positive energy");
+  if (spacing > 0 && level_spacing == LevelSpacing::Log)
+    throw std::invalid_argument(
+        "spacing (--spacing, an energy step) needs linear levels; with log levels give the "
+        "number of levels (--levels) instead");
+}
+
+const char* to_string(LevelSpacing s) {
+  switch (s) {
+    case LevelSpacing::Auto:
+      return "auto";
+    case LevelSpacing::Linear:
+      return "linear";
+    case LevelSpacing::Log:
+      return "log";
+  }
+  return "?";
+}
+
+const char* to_string(WindowTop t) {
+  return t == WindowTop::Join ? "join" : "highest";
+}
+
+double DisconnectivityTree::level_coordinate(double energy) const {
+  if (spacing != LevelSpacing::Log) return energy;
+  return std::log(std::max(energy - energy_min + log_offset, std::numeric_limits<double>::min()));
 }
 
 bool is_all_zero(const Eigen::VectorXd& coords, double tol) {
@@ -64,11 +94,14 @@ DisconnectivityTree build_disconnectivity(const db::Landscape& land,
   opt.validate();
   DisconnectivityTree tree;
   const std::int64_t M = static_cast<std::int64_t>(land.minima.size());
-  std::vector<char> kept(M, 0);
+  tree.minima_total = land.minima.size();
+  tree.transition_states_total = land.transition_states.size();
+  // kept: drawn; hidden: the all-zero minimum under omit_zero, grouped but not drawn.
+  std::vector<char> kept(M, 0), present(M, 0);
   for (std::int64_t i = 0; i < M; ++i) {
     const auto& m = land.minima[i];
-    const bool zero = opt.omit_zero && is_all_zero(m.coords, opt.zero_tol);
-    kept[i] = !zero && m.energy <= opt.max_energy;
+    present[i] = m.energy <= opt.max_energy;
+    kept[i] = present[i] && !(opt.omit_zero && is_all_zero(m.coords, opt.zero_tol));
     (kept[i] ? tree.minima_kept : tree.minima_omitted).push_back(i);
   }
   if (tree.minima_kept.empty())
@@ -77,46 +110,94 @@ DisconnectivityTree build_disconnectivity(const db::Landscape& land,
             ? "the database holds no minima: run lossland bh first"
             : "no minimum is left to draw (all were omitted by --no-zero or --emax): relax them");
 
+  {
+    const auto above = std::count(present.begin(), present.end(), 0);
+    const auto hidden = static_cast<std::int64_t>(tree.minima_omitted.size()) - above;
+    if (hidden > 0)
+      tree.notes.push_back(hidden == 1 ? "all-zero minimum not drawn (it still joins the others)"
+                                       : std::to_string(hidden) +
+                                             " all-zero minima not drawn (they still join others)");
+    if (above > 0) {
+      char buf[96];
+      std::snprintf(buf, sizeof buf, "%lld minim%s above E = %.6g left out",
+                    static_cast<long long>(above), above == 1 ? "um" : "a", opt.max_energy);
+      tree.notes.push_back(buf);
+    }
+  }
+
   struct Link {
     int a, b;
     double e;
   };
   std::vector<Link> links;
-  double e_top = -std::numeric_limits<double>::infinity();
+  double e_high_min = -std::numeric_limits<double>::infinity();
   double e_bottom = std::numeric_limits<double>::infinity();
+  std::vector<double> kept_energies;
   for (std::int64_t i : tree.minima_kept) {
-    e_top = std::max(e_top, land.minima[i].energy);
+    e_high_min = std::max(e_high_min, land.minima[i].energy);
     e_bottom = std::min(e_bottom, land.minima[i].energy);
+    kept_energies.push_back(land.minima[i].energy);
   }
+  double e_high_ts = -std::numeric_limits<double>::infinity();
   for (const auto& ts : land.transition_states) {
     if (ts.min1 < 0 || ts.min1 >= M || ts.min2 < 0 || ts.min2 >= M)
       throw std::invalid_argument("a transition state names a minimum outside the database");
-    if (!kept[ts.min1] || !kept[ts.min2] || ts.min1 == ts.min2 || ts.energy > opt.max_energy)
+    if (!present[ts.min1] || !present[ts.min2] || ts.min1 == ts.min2 || ts.energy > opt.max_energy)
       continue;
     links.push_back({static_cast<int>(ts.min1), static_cast<int>(ts.min2), ts.energy});
-    e_top = std::max(e_top, ts.energy);
+    e_high_ts = std::max(e_high_ts, ts.energy);
   }
+  std::sort(links.begin(), links.end(), [](const Link& a, const Link& b) { return a.e < b.e; });
   tree.transition_states_used = static_cast<int>(links.size());
+
+  // Merges of drawn basins, in ascending order of the transition states (Kruskal): a union of
+  // two sets that both hold a drawn minimum.
+  {
+    UnionFind uf(M);
+    std::vector<char> has_kept(kept);
+    for (const auto& l : links) {
+      const int ra = uf.find(l.a), rb = uf.find(l.b);
+      if (ra == rb) continue;
+      if (has_kept[ra] && has_kept[rb]) tree.merge_energies.push_back(l.e);
+      uf.unite(ra, rb);
+      has_kept[uf.find(ra)] = has_kept[ra] || has_kept[rb];
+    }
+    std::vector<int> drawn_in_set(M, 0);
+    for (std::int64_t i : tree.minima_kept) ++drawn_in_set[uf.find(static_cast<int>(i))];
+    for (std::int64_t i : tree.minima_kept)
+      if (drawn_in_set[uf.find(static_cast<int>(i))] == 1) tree.minima_isolated.push_back(i);
+  }
+  if (!tree.merge_energies.empty()) tree.join_energy = tree.merge_energies.back();
   if (land.transition_states.empty() && land.minima.size() > 1)
     tree.notes.push_back(
         "no transition states yet: each minimum is its own branch (run lossland connect)");
-  else if (links.empty())
+  else if (tree.merge_energies.empty() && tree.minima_kept.size() > 1)
     tree.notes.push_back("no transition state joins two of the drawn minima");
-
-  // Levels e_k = e_top + delta/2 - k delta.
-  const double range = e_top - e_bottom;
-  int L;
-  double delta;
-  if (opt.spacing > 0) {
-    delta = opt.spacing;
-    L = static_cast<int>(std::min(10000.0, std::floor(range / delta) + 1));
-  } else {
-    L = opt.levels;
-    delta = range / (L - 1);
+  else if (!tree.minima_isolated.empty() && std::isfinite(opt.max_energy)) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf,
+                  "%zu minim%s with no transition state below E = %.6g drawn as separate roots",
+                  tree.minima_isolated.size(), tree.minima_isolated.size() == 1 ? "um" : "a",
+                  opt.max_energy);
+    tree.notes.push_back(buf);
   }
-  if (!(delta > 0)) delta = std::max(std::abs(e_top) * 1e-6, 1e-12);
-  tree.delta = delta;
-  for (int k = 0; k < L; ++k) tree.level_energies.push_back(e_top + delta / 2 - k * delta);
+
+  // The window and the levels.
+  const double e_top =
+      std::max(e_high_min, opt.top == WindowTop::Join ? tree.join_energy : e_high_ts);
+  const LevelPlan plan = choose_levels(opt, e_bottom, e_top, tree.merge_energies, kept_energies);
+  tree.level_energies = plan.energies;
+  tree.delta = plan.delta;
+  tree.spacing = plan.spacing;
+  tree.log_offset = plan.log_offset;
+  tree.energy_min = e_bottom;
+  tree.window_top = plan.window_top;
+  const int L = static_cast<int>(tree.level_energies.size());
+  for (const auto& l : links)
+    if (l.e >= tree.level_energies.front()) {
+      ++tree.transition_states_above;
+      tree.highest_above = std::max(tree.highest_above, l.e);
+    }
 
   auto energy_of = [&](std::int64_t i) { return land.minima[i].energy; };
   auto add_node = [&](DisconnectivityNode n) {
@@ -140,7 +221,6 @@ DisconnectivityTree build_disconnectivity(const db::Landscape& land,
   // once the minimum has its leaf.
   std::vector<int> open(M, -1);
   std::vector<int> roots_unordered;
-  std::sort(links.begin(), links.end(), [](const Link& a, const Link& b) { return a.e < b.e; });
   for (int k = 0; k < L; ++k) {
     const double ek = tree.level_energies[k];
     UnionFind uf(M);
@@ -192,7 +272,7 @@ DisconnectivityTree build_disconnectivity(const db::Landscape& land,
   auto low_energy = [&](int node) { return energy_of(tree.nodes[node].lowest_minimum); };
   for (auto& n : tree.nodes) n.children = centred_order(n.children, low_energy);
   tree.roots = centred_order(roots_unordered, low_energy);
-  if (!links.empty() && tree.roots.size() > 1)
+  if (!tree.merge_energies.empty() && tree.roots.size() > 1)
     tree.notes.push_back(std::to_string(tree.roots.size()) +
                          " connected sets: branches that never join share no transition state");
   int next = 0;

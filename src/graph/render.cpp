@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "graph/cairo_output.hpp"
+#include "graph/panel.hpp"
 
 namespace lossland::graph {
 
@@ -54,74 +55,80 @@ Eigen::Vector3d colormap(double t) {
   return c;
 }
 
-namespace {
+Eigen::Vector3d auc_class_colour(double auc) {
+  if (!std::isfinite(auc)) return {0.6, 0.6, 0.6};
+  if (auc < 0.625) return {0.10, 0.25, 0.85};  // AUC 0.5 (papers/004 Fig. 1 (a), blue)
+  if (auc < 0.875) return {0.85, 0.10, 0.10};  // AUC 0.75 (Fig. 1 (a), (b), red)
+  return {0, 0, 0};
+}
 
+std::string auc_class_label(double auc) {
+  if (!std::isfinite(auc)) return "AUC unknown";
+  if (auc < 0.625) return "AUC 0.5";
+  if (auc < 0.875) return "AUC 0.75";
+  return "AUC \xe2\x89\x88 1";
+}
+
+namespace {
 /// Branches and the colour bar use the map over [0, kMapTop] only: viridis' last yellow is
 /// invisible on a white page.
 constexpr double kMapTop = 0.85;
+}  // namespace
 
-/// Labels with the fewest significant digits (>= 2) that tell all ticks apart.
-std::vector<std::string> tick_labels(const std::vector<double>& ticks) {
-  std::vector<std::string> out;
-  for (int prec = 2; prec <= 15; ++prec) {
-    out.clear();
-    std::set<std::string> seen;
-    for (double t : ticks) {
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "%.*g", prec, t);
-      out.push_back(buf);
-      seen.insert(buf);
-    }
-    if (seen.size() == ticks.size()) break;
-  }
-  return out;
+std::string panel_summary(const DisconnectivityTree& t) {
+  std::string s = std::to_string(t.minima_kept.size());
+  if (t.minima_kept.size() != t.minima_total) s += " of " + std::to_string(t.minima_total);
+  s += t.minima_kept.size() == 1 && t.minima_total == 1 ? " minimum, " : " minima, ";
+  s += std::to_string(t.transition_states_used);
+  if (static_cast<std::size_t>(t.transition_states_used) != t.transition_states_total)
+    s += " of " + std::to_string(t.transition_states_total);
+  return s + " transition states; " + std::to_string(t.level_energies.size()) + " " +
+         to_string(t.spacing) + " levels";
 }
 
-void text_at(cairo_t* cr, const std::string& s, double x, double y, double align_x,
-             double align_y) {
-  cairo_text_extents_t ext;
-  cairo_text_extents(cr, s.c_str(), &ext);
-  cairo_move_to(cr, x - align_x * ext.width - ext.x_bearing,
-                y - align_y * ext.height - ext.y_bearing);
-  cairo_show_text(cr, s.c_str());
-}
-
-/// Draws one panel in the rectangle (x0, y0, w, h) of the context.
-void draw_panel(cairo_t* cr, const GraphPanel& p, double x0, double y0, double w, double h,
-                const RenderOptions& opt, const std::string& letter) {
+LeafPositions draw_panel(cairo_t* cr, const GraphPanel& p, double x0, double y0, double w, double h,
+                         const RenderOptions& opt, const std::string& letter) {
   const DisconnectivityTree& t = p.tree;
   const bool colored = !p.color_values.empty();
+  const bool classes = colored && p.color_scheme == ColorScheme::AucClasses;
+  std::vector<double> drawn_values;
+  auto value_of = [&](std::int64_t id) {
+    return id < static_cast<std::int64_t>(p.color_values.size()) ? p.color_values[id]
+                                                                 : std::nan("");
+  };
+  for (std::int64_t id : t.minima_kept)
+    if (colored && std::isfinite(value_of(id))) drawn_values.push_back(value_of(id));
   double cmin = std::numeric_limits<double>::infinity(), cmax = -cmin;
-  if (colored)
-    for (std::int64_t id : t.minima_kept)
-      if (id < static_cast<std::int64_t>(p.color_values.size()) &&
-          std::isfinite(p.color_values[id])) {
-        cmin = std::min(cmin, p.color_values[id]);
-        cmax = std::max(cmax, p.color_values[id]);
-      }
-  if (colored && std::isfinite(p.color_min)) cmin = p.color_min;
-  if (colored && std::isfinite(p.color_max)) cmax = p.color_max;
+  for (double v : drawn_values) cmin = std::min(cmin, v), cmax = std::max(cmax, v);
   if (colored && std::isfinite(p.color_min) && std::isfinite(p.color_max) &&
       !(p.color_min < p.color_max))
     throw std::invalid_argument("the colour range needs color_min < color_max (got " +
                                 std::to_string(p.color_min) + " and " +
                                 std::to_string(p.color_max) + ")");
-  const bool have_range = colored && cmin <= cmax;
-  if (have_range && cmax == cmin) {
-    cmin -= 0.5;
-    cmax += 0.5;
-  }
+  if (std::isfinite(p.color_min)) cmin = p.color_min;
+  if (std::isfinite(p.color_max)) cmax = p.color_max;
+  auto leaf_colour = [&](double v) -> Eigen::Vector3d {
+    if (classes) return auc_class_colour(v);
+    if (!std::isfinite(v) || !(cmin <= cmax)) return {0.6, 0.6, 0.6};
+    if (cmin == cmax) return colormap(0.5 * kMapTop);  // one value: the legend's one swatch
+    return colormap(kMapTop * std::clamp((v - cmin) / (cmax - cmin), 0.0, 1.0));
+  };
 
   const double title_h = 34, note_h = 16.0 * (t.notes.size() + 1) + 6;
-  const double left = x0 + 92, right = x0 + w - (colored ? 96 : 24);
+  const double left = x0 + 92, right = x0 + w - (colored ? 100 : 24);
   const double top = y0 + title_h + 8, bottom = y0 + h - note_h - (p.labels.empty() ? 4 : 18);
 
-  // Energy scale: from just below the global minimum to a stub above the top level.
-  double e_lo = std::numeric_limits<double>::infinity();
-  for (const auto& n : t.nodes) e_lo = std::min(e_lo, n.energy);
-  const double e_hi = t.level_energies.front() + 0.5 * t.delta;
-  e_lo -= 0.03 * (e_hi - e_lo);
-  auto Y = [&](double e) { return bottom - (e - e_lo) / (e_hi - e_lo) * (bottom - top); };
+  // Vertical scale in the level coordinate (E, or ln(E - E_min + eps) for log levels): from
+  // just below the global minimum to the window top, plus a stretch of trunk with a break mark
+  // when transition states lie above the window.
+  const bool broken = t.transition_states_above > 0;
+  double c_lo = std::numeric_limits<double>::infinity();
+  for (const auto& n : t.nodes) c_lo = std::min(c_lo, t.level_coordinate(n.energy));
+  const double c_window = t.level_coordinate(t.window_top);
+  const double c_hi = c_window + (broken ? 1.5 : 0.0) * t.delta;
+  c_lo -= 0.03 * (c_hi - c_lo);
+  auto Yc = [&](double c) { return bottom - (c - c_lo) / (c_hi - c_lo) * (bottom - top); };
+  auto Y = [&](double e) { return Yc(t.level_coordinate(e)); };
   const double span = std::max(1.0, static_cast<double>(t.num_leaves - 1));
   auto X = [&](double x) {
     if (t.num_leaves <= 1) return 0.5 * (left + right);
@@ -136,142 +143,106 @@ void draw_panel(cairo_t* cr, const GraphPanel& p, double x0, double y0, double w
   text_at(cr, p.title, x0 + 0.5 * w, y0 + 10, 0.5, 0.0);
   if (!letter.empty()) text_at(cr, letter, x0 + 10, y0 + 10, 0.0, 0.0);
 
-  // Energy axis: offset when the range is tiny relative to the energies, so labels stay short.
-  const double e_min = t.level_energies.back() - 0.5 * t.delta;
-  const bool offset = std::abs(e_hi - e_lo) < 1e-3 * std::max(std::abs(e_min), 1e-300);
-  const double ref = offset ? e_min : 0.0;
-  cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size(cr, 11);
-  cairo_set_line_width(cr, 1.0);
-  const double axis_x = left - 14;
-  cairo_move_to(cr, axis_x, Y(e_lo));
-  cairo_line_to(cr, axis_x, Y(e_hi));
-  cairo_stroke(cr);
-  const std::vector<double> ticks = nice_ticks(e_lo - ref, e_hi - ref, 8);
-  const std::vector<std::string> labels = tick_labels(ticks);
-  for (std::size_t i = 0; i < ticks.size(); ++i) {
-    const double y = Y(ticks[i] + ref);
-    cairo_move_to(cr, axis_x - 5, y);
-    cairo_line_to(cr, axis_x, y);
-    cairo_stroke(cr);
-    text_at(cr, labels[i], axis_x - 8, y, 1.0, 0.5);
-  }
-  {
-    char buf[96];
-    if (offset)
-      std::snprintf(buf, sizeof buf, "loss E \xe2\x88\x92 %.10g", ref);
-    else
-      std::snprintf(buf, sizeof buf, "loss E");
-    cairo_save(cr);
-    cairo_translate(cr, x0 + 14, 0.5 * (top + bottom));
-    cairo_rotate(cr, -M_PI / 2);
-    text_at(cr, buf, 0, 0, 0.5, 0.5);
-    cairo_restore(cr);
-  }
+  draw_energy_axis(cr, t, Y, left - 14, x0 + 14, c_lo, c_window);
 
-  // Branches: a node hangs from its parent by a diagonal one level down, then straight down to
-  // its own energy (a leaf's minimum); roots hang from a stub above the top level.
+  // Branches: a node hangs from its parent by a diagonal to the next level, then straight down
+  // to its own energy (a leaf's minimum); roots hang from the top of the window.
   cairo_set_line_width(cr, opt.line_width);
   cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
   cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+  const int L = static_cast<int>(t.level_energies.size());
   // A node that is its parent's only child continues the parent's line; each such chain is
   // drawn as one path from its top, so no joints show along a straight branch.
   auto only_child = [&](int node) {
     const int par = t.nodes[node].parent;
     return par >= 0 && t.nodes[par].children.size() == 1;
   };
+  LeafPositions leaves;
   for (std::size_t i = 0; i < t.nodes.size(); ++i) {
     const auto& n = t.nodes[i];
     if (n.children.size() == 1) continue;  // drawn by the bottom of its chain
-    int top = static_cast<int>(i);
-    while (only_child(top)) top = t.nodes[top].parent;
-    const auto& chain_top = t.nodes[top];
-    double xs, es, ek;
+    int chain = static_cast<int>(i);
+    while (only_child(chain)) chain = t.nodes[chain].parent;
+    const auto& chain_top = t.nodes[chain];
+    double xs, ys, ek;
     if (chain_top.parent >= 0) {
       const auto& par = t.nodes[chain_top.parent];
       xs = par.x;
-      es = par.energy;
-      ek = std::max(n.energy, par.energy - t.delta);
+      ys = Y(par.energy);
+      ek = par.level + 1 < L ? std::max(n.energy, t.level_energies[par.level + 1]) : n.energy;
     } else {
       xs = chain_top.x;
-      es = e_hi;
+      ys = Yc(c_hi);
       ek = std::max(n.energy, t.level_energies.front());
     }
     Eigen::Vector3d c(0, 0, 0);
+    double lw = opt.line_width;
     if (n.leaf && colored) {
-      const double v = n.lowest_minimum < static_cast<std::int64_t>(p.color_values.size())
-                           ? p.color_values[n.lowest_minimum]
-                           : std::nan("");
-      c = std::isfinite(v) && have_range
-              ? colormap(kMapTop * std::clamp((v - cmin) / (cmax - cmin), 0.0, 1.0))
-              : Eigen::Vector3d(0.6, 0.6, 0.6);
+      c = leaf_colour(value_of(n.lowest_minimum));
+      if (!classes || c.norm() > 0) lw = 2 * opt.line_width;
     }
     cairo_set_source_rgb(cr, c[0], c[1], c[2]);
-    cairo_set_line_width(cr, n.leaf && colored ? 2 * opt.line_width : opt.line_width);
-    cairo_move_to(cr, X(xs), Y(es));
+    cairo_set_line_width(cr, lw);
+    cairo_move_to(cr, X(xs), ys);
     cairo_line_to(cr, X(n.x), Y(ek));
     cairo_line_to(cr, X(n.x), Y(n.energy));
     cairo_stroke(cr);
+    if (n.leaf) leaves[n.lowest_minimum] = {X(n.x), Y(n.energy)};
+  }
+
+  // Break marks on the trunks: the tree does not change above the window, but transition
+  // states lie there (up to highest_above).
+  if (broken) {
+    const double yb = 0.5 * (Yc(c_hi) + Yc(c_window));
+    cairo_set_line_width(cr, 1.2);
+    for (int r : t.roots) {
+      if (t.nodes[r].leaf) continue;
+      const double xr = X(t.nodes[r].x);
+      cairo_set_source_rgb(cr, 1, 1, 1);
+      cairo_rectangle(cr, xr - 8, yb - 3, 16, 6);
+      cairo_fill(cr);
+      cairo_set_source_rgb(cr, 0, 0, 0);
+      for (double dy : {-3.0, 3.0}) {
+        cairo_move_to(cr, xr - 7, yb + dy + 2);
+        cairo_line_to(cr, xr + 7, yb + dy - 2);
+      }
+      cairo_stroke(cr);
+    }
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "%d transition state%s above, up to E = %.4g",
+                  t.transition_states_above, t.transition_states_above == 1 ? "" : "s",
+                  t.highest_above);
+    cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+    cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_ITALIC, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, 10);
+    text_at(cr, buf, right, Yc(c_hi) - 2, 1.0, 1.0);
   }
 
   // Labels of chosen minima below their branch ends.
   cairo_set_source_rgb(cr, 0.1, 0.1, 0.5);
+  cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size(cr, 10);
   for (std::int64_t id : p.labels) {
-    const int leaf = t.leaf_of(id);
-    if (leaf < 0) continue;
-    text_at(cr, std::to_string(id), X(t.nodes[leaf].x), Y(t.nodes[leaf].energy) + 3, 0.5, 0.0);
+    const auto it = leaves.find(id);
+    if (it == leaves.end()) continue;
+    text_at(cr, std::to_string(id), it->second.first, it->second.second + 3, 0.5, 0.0);
   }
 
-  // Colour bar.
-  if (colored) {
-    const double bx = right + 22, bw = 14, by0 = top + 10, by1 = bottom - 10;
-    cairo_pattern_t* grad = cairo_pattern_create_linear(0, by1, 0, by0);
-    for (int s = 0; s <= 20; ++s) {
-      const Eigen::Vector3d c = colormap(kMapTop * s / 20.0);
-      cairo_pattern_add_color_stop_rgb(grad, s / 20.0, c[0], c[1], c[2]);
-    }
-    cairo_rectangle(cr, bx, by0, bw, by1 - by0);
-    cairo_set_source(cr, grad);
-    cairo_fill_preserve(cr);
-    cairo_pattern_destroy(grad);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_set_line_width(cr, 0.8);
-    cairo_stroke(cr);
-    cairo_set_font_size(cr, 10);
-    if (have_range) {
-      const std::vector<double> ct = nice_ticks(cmin, cmax, 5);
-      const std::vector<std::string> cl = tick_labels(ct);
-      for (std::size_t i = 0; i < ct.size(); ++i) {
-        const double y = by1 - (ct[i] - cmin) / (cmax - cmin) * (by1 - by0);
-        cairo_move_to(cr, bx + bw, y);
-        cairo_line_to(cr, bx + bw + 4, y);
-        cairo_stroke(cr);
-        text_at(cr, cl[i], bx + bw + 6, y, 0.0, 0.5);
-      }
-    } else {
-      text_at(cr, "no values", bx + bw + 6, 0.5 * (by0 + by1), 0.0, 0.5);
-    }
-    cairo_set_font_size(cr, 11);
-    text_at(cr, p.color_label, bx + bw / 2, by0 - 12, 0.5, 1.0);
-  }
+  if (colored) draw_colour_legend(cr, p, drawn_values, cmin, cmax, right + 22, top, bottom);
 
-  // Notes at the bottom.
+  // Notes at the bottom: what was drawn out of what, then the tree's notes.
   cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
   cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_ITALIC, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size(cr, 11);
-  char summary[160];
-  std::snprintf(summary, sizeof summary, "%zu minima, %d transition states drawn; %zu levels",
-                t.minima_kept.size(), t.transition_states_used, t.level_energies.size());
+  const std::string summary = panel_summary(t);
   double ny = y0 + h - note_h + 4;
   text_at(cr, summary, x0 + 10, ny, 0.0, 0.0);
   for (const auto& note : t.notes) {
     ny += 16;
     text_at(cr, note, x0 + 10, ny, 0.0, 0.0);
   }
+  return leaves;
 }
-
-}  // namespace
 
 void draw_disconnectivity(const GraphPanel& panel, const std::string& path,
                           const RenderOptions& options) {

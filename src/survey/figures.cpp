@@ -12,6 +12,7 @@
 #include "lossland/db/database.hpp"
 #include "lossland/graph/disconnectivity.hpp"
 #include "lossland/graph/render.hpp"
+#include "lossland/survey/paper_figures.hpp"
 #include "lossland/survey/survey.hpp"
 
 namespace fs = std::filesystem;
@@ -177,6 +178,16 @@ std::string lambda_label(double l) {
 
 }  // namespace
 
+graph::DisconnectivityTree paper_style_tree(const db::Landscape& land) {
+  graph::DisconnectivityOptions omit;
+  omit.omit_zero = true;
+  bool only_zero = !land.minima.empty();
+  for (const auto& m : land.minima)
+    only_zero = only_zero && graph::is_all_zero(m.coords, omit.zero_tol);
+  if (only_zero) return graph::build_disconnectivity(land);
+  return graph::build_disconnectivity(land, omit);
+}
+
 std::vector<std::string> draw_figures(const SurveyOptions& o,
                                       const std::vector<LandscapeSummary>& rows) {
   std::vector<std::string> written;
@@ -220,7 +231,10 @@ std::vector<std::string> draw_figures(const SurveyOptions& o,
   written.push_back(gpath);
 
   // Graph panels: papers/004 Fig. 1 (smallest lambda, every N_h) and Figs. 2-6 (largest N_h).
-  auto panels_for = [&](const std::vector<std::pair<int, double>>& cells) {
+  // Fig. 1 colours the bad minima by AUC (blue 0.5, red 0.75) where analyze has run; each
+  // lambda panel of Figs. 2-6 also gets its own figure with insets of representative minima.
+  auto panels_for = [&](const std::vector<std::pair<int, double>>& cells, bool auc_colours,
+                        bool insets) {
     std::vector<graph::GraphPanel> panels;
     for (const auto& [h, l] : cells) {
       const std::string path = (dir / landscape_file(o, h, l)).string();
@@ -232,6 +246,18 @@ std::vector<std::string> draw_figures(const SurveyOptions& o,
       char title[64];
       std::snprintf(title, sizeof title, "N_h = %d  λ = %.0e", h, l);
       p.title = title;
+      const auto auc = land.minima_columns.find("auc");
+      if (auc_colours && auc != land.minima_columns.end() && auc->second.cols() == 1) {
+        p.color_values.assign(auc->second.data(), auc->second.data() + auc->second.rows());
+        p.color_scheme = graph::ColorScheme::AucClasses;
+        p.color_label = "AUC";
+      }
+      if (insets) {
+        const std::string file = fs::path(landscape_file(o, h, l)).stem().string() + "_insets.png";
+        const std::string inset_path = (dir / file).string();
+        draw_graph_with_insets(land, p, representative_minima(land, p.tree, 3), inset_path);
+        written.push_back(inset_path);
+      }
       panels.push_back(std::move(p));
     }
     return panels;
@@ -240,7 +266,7 @@ std::vector<std::string> draw_figures(const SurveyOptions& o,
     const double smallest = *std::min_element(o.lambdas.begin(), o.lambdas.end());
     std::vector<std::pair<int, double>> cells;
     for (int h : o.hidden) cells.push_back({h, smallest});
-    const auto panels = panels_for(cells);
+    const auto panels = panels_for(cells, true, false);
     if (!panels.empty()) {
       const std::string path = (dir / "graphs_by_hidden.png").string();
       graph::RenderOptions ro;
@@ -254,7 +280,7 @@ std::vector<std::string> draw_figures(const SurveyOptions& o,
     const int largest = *std::max_element(o.hidden.begin(), o.hidden.end());
     std::vector<std::pair<int, double>> cells;
     for (double l : o.lambdas) cells.push_back({largest, l});
-    const auto panels = panels_for(cells);
+    const auto panels = panels_for(cells, false, true);
     if (!panels.empty()) {
       const std::string path = (dir / "graphs_by_lambda.png").string();
       graph::RenderOptions ro;

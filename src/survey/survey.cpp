@@ -220,21 +220,6 @@ bool run_one(const SurveyOptions& o, const Dataset& data, const Cell& cell, int 
 
 }  // namespace
 
-graph::DisconnectivityTree paper_style_tree(const db::Landscape& land) {
-  graph::DisconnectivityOptions keep;
-  const graph::DisconnectivityTree full = graph::build_disconnectivity(land, keep);
-  graph::DisconnectivityOptions omit = keep;
-  omit.omit_zero = true;
-  try {
-    graph::DisconnectivityTree without = graph::build_disconnectivity(land, omit);
-    if (without.minima_omitted.size() == 1 && without.roots.size() <= full.roots.size())
-      return without;
-  } catch (const std::invalid_argument&) {
-    // nothing left once the zero minimum is out
-  }
-  return full;
-}
-
 std::vector<int> parse_hidden(const std::string& text) {
   const std::string what = "--hidden";
   std::vector<int> out;

@@ -7,9 +7,11 @@
 #include <limits>
 #include <numeric>
 #include <random>
+#include <set>
 #include <vector>
 
 #include "lossland/db/database.hpp"
+#include "lossland/graph/disconnectivity.hpp"
 #include "lossland/model/dataset.hpp"
 
 namespace lossland::testing {
@@ -92,6 +94,15 @@ inline double brute_minimax(const db::Landscape& land, int a, int b) {
     if (find(a) == find(b)) return s.energy;
   }
   return std::numeric_limits<double>::infinity();
+}
+
+/// Deepest common superbasin of two leaves of a disconnectivity tree (-1 if in different roots).
+inline int common_ancestor(const graph::DisconnectivityTree& t, int a, int b) {
+  std::set<int> up;
+  for (int n = a; n >= 0; n = t.nodes[n].parent) up.insert(n);
+  for (int n = b; n >= 0; n = t.nodes[n].parent)
+    if (up.count(n)) return n;
+  return -1;
 }
 
 }  // namespace lossland::testing

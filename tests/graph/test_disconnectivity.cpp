@@ -11,6 +11,7 @@
 using namespace lossland;
 using graph::DisconnectivityOptions;
 using graph::DisconnectivityTree;
+using lossland::testing::common_ancestor;
 using lossland::testing::make_landscape;
 
 namespace {
@@ -30,7 +31,9 @@ std::set<std::int64_t> leaves_below(const DisconnectivityTree& t, int n) {
 void check_invariants(const db::Landscape& land, const DisconnectivityTree& t) {
   const int L = static_cast<int>(t.level_energies.size());
   for (int k = 1; k < L; ++k)
-    EXPECT_NEAR(t.level_energies[k - 1] - t.level_energies[k], t.delta, 1e-9 * t.delta);
+    EXPECT_NEAR(
+        t.level_coordinate(t.level_energies[k - 1]) - t.level_coordinate(t.level_energies[k]),
+        t.delta, 1e-9 * t.delta);
   int leaves = 0;
   for (std::size_t i = 0; i < t.nodes.size(); ++i) {
     const auto& n = t.nodes[i];
@@ -88,15 +91,6 @@ void check_invariants(const db::Landscape& land, const DisconnectivityTree& t) {
     EXPECT_GT(lo, prev);
     prev = hi;
   }
-}
-
-/// Deepest common superbasin of two leaves (-1 if in different roots).
-int common_ancestor(const DisconnectivityTree& t, int a, int b) {
-  std::set<int> up;
-  for (int n = a; n >= 0; n = t.nodes[n].parent) up.insert(n);
-  for (int n = b; n >= 0; n = t.nodes[n].parent)
-    if (up.count(n)) return n;
-  return -1;
 }
 
 TEST(Disconnectivity, HandBuiltFourMinima) {
@@ -182,12 +176,57 @@ TEST(Disconnectivity, OmitZeroDropsTheAllZeroMinimumAndItsTransitionStates) {
   check_invariants(land, t);
   EXPECT_EQ(t.minima_kept, (std::vector<std::int64_t>{1, 2}));
   EXPECT_EQ(t.minima_omitted, (std::vector<std::int64_t>{0}));
-  EXPECT_EQ(t.transition_states_used, 1);
+  EXPECT_EQ(t.transition_states_used, 2) << "the zero minimum's transition states still group";
   EXPECT_EQ(t.leaf_of(0), -1);
   // The top level now follows the highest kept transition state (0.3), not 0.8.
   EXPECT_LT(t.level_energies.front(), 0.31 + t.delta);
   // Without the option the zero minimum is drawn.
   EXPECT_NE(graph::build_disconnectivity(land).leaf_of(0), -1);
+}
+
+/// papers/004 N_h = 1: every transition state touches the all-zero minimum. Hiding it must not
+/// split the graph: group first, prune after (as disconnectionDPS does).
+TEST(Disconnectivity, OmitZeroGroupsFirstAndPrunesAfter) {
+  auto land = make_landscape({0.69, 0.48, 0.47, 0.49}, {{0, 1, 0.70}, {0, 2, 0.71}, {0, 3, 0.72}});
+  land.minima[0].coords.setZero();
+  DisconnectivityOptions opt;
+  opt.omit_zero = true;
+  const auto t = graph::build_disconnectivity(land, opt);
+  check_invariants(land, t);
+  ASSERT_EQ(t.roots.size(), 1u);
+  EXPECT_EQ(t.leaf_of(0), -1);
+  EXPECT_EQ(t.merge_energies, (std::vector<double>{0.71, 0.72}));
+  EXPECT_TRUE(t.minima_isolated.empty());
+  // Every pair still meets above its minimax barrier through the hidden minimum.
+  for (int a = 1; a <= 3; ++a)
+    for (int b = a + 1; b <= 3; ++b) {
+      const int n = common_ancestor(t, t.leaf_of(a), t.leaf_of(b));
+      ASSERT_GE(n, 0);
+      EXPECT_GT(t.nodes[n].energy, lossland::testing::brute_minimax(land, a, b));
+    }
+  bool noted = false;
+  for (const auto& note : t.notes)
+    noted = noted || note.find("all-zero minimum") != std::string::npos;
+  EXPECT_TRUE(noted);
+}
+
+/// Minima that no transition state below --emax joins are separate roots, and a note says so.
+TEST(Disconnectivity, MinimaWithoutATransitionStateBelowEmaxAreNamedInANote) {
+  const auto land = make_landscape({0.0, 1.0, 2.0, 3.0}, {{0, 1, 2.5}, {2, 3, 4.0}, {1, 2, 8.0}});
+  DisconnectivityOptions opt;
+  opt.max_energy = 3.5;
+  const auto t = graph::build_disconnectivity(land, opt);
+  check_invariants(land, t);
+  EXPECT_EQ(t.minima_isolated, (std::vector<std::int64_t>{2, 3}));
+  EXPECT_EQ(t.roots.size(), 3u);
+  bool noted = false;
+  for (const auto& note : t.notes)
+    noted = noted ||
+            (note.find("2 minima with no transition state below E = 3.5") != std::string::npos &&
+             note.find("separate roots") != std::string::npos);
+  EXPECT_TRUE(noted);
+  EXPECT_EQ(t.minima_total, 4u);
+  EXPECT_EQ(t.transition_states_total, 3u);
 }
 
 TEST(Disconnectivity, SpacingSetsTheLevelCountAndMaxEnergyFilters) {

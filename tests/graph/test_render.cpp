@@ -187,3 +187,53 @@ TEST(Colormap, EndpointsAndMonotoneLightness) {
 }
 
 }  // namespace
+
+namespace {
+
+/// Every drawn minimum with the same AUC: one swatch in the leaf colour, not an invented
+/// 0.5-1.5 colour bar (no gradient in the SVG).
+TEST_F(RenderTest, OneColourValueGetsASingleSwatch) {
+  graph::GraphPanel p = panel();
+  p.color_values = {1.0, 1.0, 1.0, 1.0};
+  graph::draw_disconnectivity(p, path("one.svg"));
+  const std::string svg = slurp(path("one.svg"));
+  EXPECT_EQ(svg.find("linearGradient"), std::string::npos) << "a colour bar was drawn";
+  EXPECT_TRUE(has_colour(svg_strokes(svg), graph::colormap(0.5 * 0.85)));
+  // Two values give the bar.
+  p.color_values = {1.0, 0.5, 1.0, 1.0};
+  graph::draw_disconnectivity(p, path("two.svg"));
+  EXPECT_NE(slurp(path("two.svg")).find("linearGradient"), std::string::npos);
+}
+
+/// papers/004 Fig. 1: AUC 0.5 blue, AUC 0.75 red, good minima black; no colour bar.
+TEST_F(RenderTest, AucClassesColourTheBadMinimaAsThePaper) {
+  graph::GraphPanel p = panel();
+  p.color_values = {0.5, 1.0, 0.75, 1.0};
+  p.color_scheme = graph::ColorScheme::AucClasses;
+  graph::draw_disconnectivity(p, path("auc.svg"));
+  const std::string svg = slurp(path("auc.svg"));
+  const auto strokes = svg_strokes(svg);
+  EXPECT_TRUE(has_colour(strokes, graph::auc_class_colour(0.5)));
+  EXPECT_TRUE(has_colour(strokes, graph::auc_class_colour(0.75)));
+  EXPECT_EQ(svg.find("linearGradient"), std::string::npos);
+  EXPECT_GT(graph::auc_class_colour(0.5)[2], 0.8);   // blue
+  EXPECT_GT(graph::auc_class_colour(0.75)[0], 0.8);  // red
+  EXPECT_EQ(graph::auc_class_colour(0.999).norm(), 0.0);
+  EXPECT_EQ(graph::auc_class_label(0.74), "AUC 0.75");
+  EXPECT_EQ(graph::auc_class_label(0.5), "AUC 0.5");
+}
+
+/// The caption says what was left out: "3 of 4 minima, 1 of 3 transition states".
+TEST(PanelSummary, SaysWhatWasLeftOut) {
+  auto land = lossland::testing::make_landscape({0.0, 1.0, 2.0, 3.0},
+                                                {{0, 1, 5.0}, {2, 3, 4.0}, {1, 2, 8.0}});
+  graph::DisconnectivityOptions o;
+  o.level_spacing = graph::LevelSpacing::Linear;
+  EXPECT_EQ(graph::panel_summary(graph::build_disconnectivity(land, o)),
+            "4 minima, 3 transition states; 20 linear levels");
+  o.max_energy = 2.5;
+  EXPECT_EQ(graph::panel_summary(graph::build_disconnectivity(land, o)),
+            "3 of 4 minima, 0 of 3 transition states; 20 linear levels");
+}
+
+}  // namespace

@@ -77,7 +77,10 @@ TEST(Survey, RunsSummarisesAndResumesWithoutRedoingWork) {
   while (std::getline(csv, line)) ++lines;
   EXPECT_EQ(lines, 2);
   const auto figures = draw_figures(o, summarize(o));
-  EXPECT_EQ(figures.size(), 4u);
+  // counts, global minimum, Fig. 1 panels, Figs. 2-6 panels, and one graph with insets per
+  // lambda of Figs. 2-6 (here one: N_h = 2, lambda = 1e-2).
+  EXPECT_EQ(figures.size(), 5u);
+  EXPECT_TRUE(fs::exists(fs::path(o.out_dir) / "xor_h2_l1e-02_insets.png"));
   for (const auto& f : figures) EXPECT_GT(fs::file_size(f), 1000u) << f;
 }
 

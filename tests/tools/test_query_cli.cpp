@@ -264,6 +264,30 @@ TEST_F(QueryCli, DgraphDrawsAndPrintsTheTree) {
   EXPECT_GT(fs::file_size(png), 1000u);
   const auto j = json_of("dgraph " + db_ + " --json --levels 10");
   EXPECT_EQ(j["level_energies"].size(), 10u);
+  EXPECT_EQ(j["level_spacing_requested"], "auto");
+  EXPECT_EQ(j["window_top_rule"], "join");
+  EXPECT_TRUE(j["level_spacing"] == "linear" || j["level_spacing"] == "log");
+  // The set {0,1,2,3} joins last at 6 (2-3); the transition state at 9 lies above the window
+  // (7 joins minimum 3 to itself and is not used).
+  EXPECT_DOUBLE_EQ(j["join_energy"].get<double>(), 6.0);
+  EXPECT_EQ(j["transition_states_above"], 1);
+  const auto jl = json_of("dgraph " + db_ + " --json --level-spacing log --top highest");
+  EXPECT_EQ(jl["level_spacing"], "log");
+  EXPECT_EQ(jl["window_top_rule"], "highest");
+  EXPECT_GT(jl["level_energies"][0].get<double>(), 9.0);
+  r = run("dgraph " + db_ + " --json --level-spacing log --spacing 0.5");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("--levels"), std::string::npos) << r.out;
+  EXPECT_EQ(run("dgraph " + db_ + " --json --level-spacing cubic").code, 2);
+  EXPECT_EQ(run("dgraph " + db_ + " -o " + png + " --paper-colors").code, 0);
+  const std::string insets = (dir_ / "insets.png").string();
+  r = run("dgraph " + db_ + " -o " + insets + " --insets 2");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_GT(fs::file_size(insets), 1000u);
+  EXPECT_EQ(run("dgraph --grid " + db_ + " " + db_ + " -o " + insets + " --insets 2").code, 2);
+  r = run("dgraph " + db_ + " -o " + png + " --paper-colors --color robustness");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("--paper-colors"), std::string::npos) << r.out;
   EXPECT_EQ(j["num_leaves"], 6);
   EXPECT_EQ(j["roots"].size(), 2u);
   const std::string grid = (dir_ / "grid.svg").string();

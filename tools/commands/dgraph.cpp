@@ -1,4 +1,5 @@
 /// `lossland dgraph DB -o graph.svg|png|pdf`: disconnectivity graphs (papers/004 Sec. III A).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -10,6 +11,7 @@
 #include "commands/common.hpp"
 #include "lossland/graph/disconnectivity.hpp"
 #include "lossland/graph/render.hpp"
+#include "lossland/survey/paper_figures.hpp"
 
 namespace lossland::cli {
 namespace {
@@ -22,6 +24,10 @@ struct DgraphArgs {
   std::string color_range;
   std::string labels;
   std::string title;
+  std::string level_spacing = "auto";
+  std::string top = "join";
+  bool paper_colors = false;
+  int insets = 0;
   bool json = false;
   graph::DisconnectivityOptions tree;
   graph::RenderOptions render;
@@ -118,13 +124,14 @@ graph::GraphPanel make_panel(const std::string& path, const DgraphArgs& a) {
     throw std::invalid_argument(path + ": " + e.what());
   }
   p.title = a.title.empty() ? default_title(land) : a.title;
-  if (!p.tree.minima_omitted.empty())
-    p.tree.notes.push_back(std::to_string(p.tree.minima_omitted.size()) + " minim" +
-                           (p.tree.minima_omitted.size() == 1 ? "um" : "a") + " left out (" +
-                           (a.tree.omit_zero ? "--no-zero" : "") +
-                           (a.tree.omit_zero && std::isfinite(a.tree.max_energy) ? ", " : "") +
-                           (std::isfinite(a.tree.max_energy) ? "--emax" : "") + ")");
   if (!a.color.empty()) {
+    if (a.paper_colors && a.color != "auc")
+      throw std::invalid_argument(
+          "--paper-colors colours by AUC classes; it cannot be used with "
+          "--color " +
+          a.color + " (drop one of them)");
+    p.color_scheme =
+        a.paper_colors ? graph::ColorScheme::AucClasses : graph::ColorScheme::Continuous;
     const auto it = land.minima_columns.find(a.color);
     if (it == land.minima_columns.end()) {
       std::string have;
@@ -147,7 +154,8 @@ graph::GraphPanel make_panel(const std::string& path, const DgraphArgs& a) {
   return p;
 }
 
-nlohmann::json tree_json(const std::string& path, const graph::DisconnectivityTree& t) {
+nlohmann::json tree_json(const std::string& path, const graph::DisconnectivityTree& t,
+                         const graph::DisconnectivityOptions& opt) {
   nlohmann::json nodes = nlohmann::json::array();
   for (std::size_t i = 0; i < t.nodes.size(); ++i) {
     const auto& n = t.nodes[i];
@@ -163,9 +171,25 @@ nlohmann::json tree_json(const std::string& path, const graph::DisconnectivityTr
     if (n.leaf) j["minimum"] = n.lowest_minimum;
     nodes.push_back(j);
   }
+  auto finite_or_null = [](double v) {
+    return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json();
+  };
   return {{"database", path},
+          {"level_spacing", graph::to_string(t.spacing)},
+          {"level_spacing_requested", graph::to_string(opt.level_spacing)},
+          {"window_top_rule", graph::to_string(opt.top)},
           {"level_energies", t.level_energies},
           {"delta", t.delta},
+          {"log_offset", t.log_offset},
+          {"energy_min", t.energy_min},
+          {"join_energy", finite_or_null(t.join_energy)},
+          {"merge_energies", t.merge_energies},
+          {"window_top", t.window_top},
+          {"transition_states_above", t.transition_states_above},
+          {"highest_above", finite_or_null(t.highest_above)},
+          {"minima_total", t.minima_total},
+          {"transition_states_total", t.transition_states_total},
+          {"minima_isolated", t.minima_isolated},
           {"minima_kept", t.minima_kept},
           {"minima_omitted", t.minima_omitted},
           {"transition_states_used", t.transition_states_used},
@@ -183,12 +207,30 @@ void run_dgraph(DgraphArgs a) {
     throw std::invalid_argument("give either one database or --grid DB1 DB2 ..., not both");
   if (a.out.empty() && !a.json)
     throw std::invalid_argument("nothing to do: give -o graph.svg|png|pdf and/or --json");
+  a.tree.level_spacing = a.level_spacing == "log"      ? graph::LevelSpacing::Log
+                         : a.level_spacing == "linear" ? graph::LevelSpacing::Linear
+                                                       : graph::LevelSpacing::Auto;
+  a.tree.top =
+      a.top == "highest" ? graph::WindowTop::HighestTransitionState : graph::WindowTop::Join;
+  if (a.paper_colors && a.color.empty()) a.color = "auc";
+  a.tree.validate();
   a.render.validate();
   std::vector<std::string> paths = a.grid.empty() ? std::vector<std::string>{a.db} : a.grid;
   std::vector<graph::GraphPanel> panels;
   for (const auto& p : paths) panels.push_back(make_panel(p, a));
+  if (a.insets > 0 && (!a.grid.empty() || a.out.empty()))
+    throw std::invalid_argument("--insets draws one database's graph: give DB and -o FILE");
   if (!a.out.empty()) {
-    if (panels.size() == 1)
+    if (a.insets > 0) {
+      const db::Landscape land = open_landscape(paths[0]);
+      survey::InsetFigureOptions io;
+      io.graph_width = std::clamp(a.render.width, 300.0, 4000.0);
+      io.height = std::clamp(a.render.height, 300.0, 4000.0);
+      io.max_insets = a.insets;
+      survey::draw_graph_with_insets(land, panels[0],
+                                     survey::representative_minima(land, panels[0].tree, a.insets),
+                                     a.out, io);
+    } else if (panels.size() == 1)
       graph::draw_disconnectivity(panels[0], a.out, a.render);
     else
       graph::draw_disconnectivity_grid(panels, a.out, a.render);
@@ -196,23 +238,26 @@ void run_dgraph(DgraphArgs a) {
   if (a.json) {
     nlohmann::json j;
     if (a.grid.empty()) {
-      j = tree_json(paths[0], panels[0].tree);
+      j = tree_json(paths[0], panels[0].tree, a.tree);
     } else {
       j = nlohmann::json::array();
       for (std::size_t i = 0; i < panels.size(); ++i)
-        j.push_back(tree_json(paths[i], panels[i].tree));
+        j.push_back(tree_json(paths[i], panels[i].tree, a.tree));
     }
     std::cout << j.dump(2) << "\n";
     return;
   }
   for (std::size_t i = 0; i < panels.size(); ++i) {
     const auto& t = panels[i].tree;
-    std::printf("%s: %zu minima, %d transition states, %zu levels (spacing %.3g)%s\n",
-                paths[i].c_str(), t.minima_kept.size(), t.transition_states_used,
-                t.level_energies.size(), t.delta,
-                t.minima_omitted.empty()
-                    ? ""
-                    : (", " + std::to_string(t.minima_omitted.size()) + " left out").c_str());
+    std::printf(
+        "%s: %zu minima, %d transition states, %zu %s levels from %.6g down to %.6g "
+        "(step %.3g%s)%s\n",
+        paths[i].c_str(), t.minima_kept.size(), t.transition_states_used, t.level_energies.size(),
+        graph::to_string(t.spacing), t.level_energies.front(), t.level_energies.back(), t.delta,
+        t.spacing == graph::LevelSpacing::Log ? " in ln(E - E_min + eps)" : "",
+        t.minima_omitted.empty()
+            ? ""
+            : (", " + std::to_string(t.minima_omitted.size()) + " left out").c_str());
     for (const auto& n : t.notes) std::printf("  note: %s\n", n.c_str());
   }
   std::printf("wrote %s\n", a.out.c_str());
@@ -228,7 +273,11 @@ Registrar reg("dgraph", 40, [](CLI::App& app) {
       "minima. The lowest basin is centred and branches never cross. Minima with no transition\n"
       "state (before `lossland connect`) are drawn as separate branches.\n"
       "Examples:\n"
+      "By default the window ends just above the energy at which all drawn minima join, and the\n"
+      "level spacing (linear or log in E - E_min) is the one that resolves more merges.\n"
       "  lossland dgraph x3.h5 -o x3.png --no-zero --color auc --color-range 0.5:1\n"
+      "  lossland dgraph x1.h5 -o x1.png --no-zero --paper-colors --level-spacing log\n"
+      "  lossland dgraph x6.h5 -o x6.png --no-zero --insets 3\n"
       "  lossland dgraph --grid x1.h5 x2.h5 x3.h5 x4.h5 x5.h5 x6.h5 -o fig1.pdf --no-zero");
   c->add_option("db", a->db, "Database file");
   c->add_option("--grid", a->grid, "Several databases drawn as lettered panels in one figure")
@@ -238,12 +287,35 @@ Registrar reg("dgraph", 40, [](CLI::App& app) {
       ->capture_default_str();
   c->add_option("--spacing", a->tree.spacing,
                 "Energy between levels (overrides --levels; 0: use --levels)");
+  c->add_option("--level-spacing", a->level_spacing,
+                "Levels even in E (linear), in ln(E - E_min + eps) (log: resolves branching "
+                "spread over decades above the global minimum), or auto: whichever resolves "
+                "more merges (linear on a tie)")
+      ->check(CLI::IsMember({"auto", "linear", "log"}))
+      ->capture_default_str();
+  c->add_option("--log-offset", a->tree.log_offset,
+                "eps of log levels (0: half the smallest gap above E_min of a minimum or merge)")
+      ->check(CLI::NonNegativeNumber);
+  c->add_option("--top", a->top,
+                "Window top: join (just above the energy where all drawn minima have joined; a "
+                "break mark stands for the transition states above) or highest (the highest "
+                "transition state)")
+      ->check(CLI::IsMember({"join", "highest"}))
+      ->capture_default_str();
   c->add_option("--emax", a->tree.max_energy, "Leave out minima and transition states above E");
   c->add_flag("--no-zero", a->tree.omit_zero,
-              "Leave out the all-zero minimum (|w_r| <= 1e-6 for all r), as the paper does");
+              "Do not draw the all-zero minimum (|w_r| <= 1e-6 for all r), as the paper does; "
+              "its transition states still join the others (grouped first, pruned after)");
   c->add_option("--color", a->color, "Colour the branch ends by a /minima column (e.g. auc)");
   c->add_option("--color-range", a->color_range,
                 "Pin the colour scale to LO:HI (e.g. 0.5:1 for AUC); default: the data's range");
+  c->add_flag("--paper-colors", a->paper_colors,
+              "Colour bad minima as papers/004 Fig. 1: AUC 0.5 blue, 0.75 red, AUC ~ 1 black "
+              "(uses the auc column)");
+  c->add_option("--insets", a->insets,
+                "Beside the graph, the network diagram and sensitivity map of the global minimum "
+                "and the N-1 most distinct other minima (papers/004 Figs. 2-6); 0: none")
+      ->check(CLI::Range(0, 8));
   c->add_option("--label", a->labels, "Label these minima with their ids: 0,3,7 or 'all'");
   c->add_option("--title", a->title, "Title (default: dataset, activation, N_h, lambda)");
   c->add_option("--width", a->render.width, "Width per panel (pixels / points)")

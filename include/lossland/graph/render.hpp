@@ -14,6 +14,15 @@
 
 namespace lossland::graph {
 
+/// How leaves are coloured when a panel has colour values.
+enum class ColorScheme {
+  /// A continuous colour map over [color_min, color_max] with a colour bar.
+  Continuous,
+  /// papers/004 Fig. 1: AUC classes. AUC < 0.625 blue ("AUC 0.5"), [0.625, 0.875) red
+  /// ("AUC 0.75"), >= 0.875 black ("AUC ~ 1"); a legend lists the classes drawn.
+  AucClasses
+};
+
 /// One panel: the tree plus what to write on it.
 struct GraphPanel {
   DisconnectivityTree tree;
@@ -28,6 +37,7 @@ struct GraphPanel {
   double color_min = std::numeric_limits<double>::quiet_NaN();
   double color_max = std::numeric_limits<double>::quiet_NaN();
   std::string color_label;  ///< name of the coloured quantity, shown by the colour bar
+  ColorScheme color_scheme = ColorScheme::Continuous;
   /// Minimum ids whose branch ends are labelled with their id.
   std::vector<std::int64_t> labels;
 };
@@ -52,9 +62,17 @@ void draw_disconnectivity(const GraphPanel& panel, const std::string& path,
 void draw_disconnectivity_grid(const std::vector<GraphPanel>& panels, const std::string& path,
                                const RenderOptions& options = {});
 
+/// The first caption line under a panel: what was drawn out of what, e.g. "16 of 17 minima, 29
+/// of 36 transition states; 20 log levels" ("of N" only where something was left out).
+std::string panel_summary(const DisconnectivityTree& tree);
+
 /// Tick positions for an axis over [lo, hi]: multiples of a "nice" step (1, 2 or 5 x 10^n),
 /// about `target` of them, all inside [lo, hi].
 std::vector<double> nice_ticks(double lo, double hi, int target = 6);
+
+/// The colour of an AUC value under ColorScheme::AucClasses, and its class label.
+Eigen::Vector3d auc_class_colour(double auc);
+std::string auc_class_label(double auc);
 
 /// Colour map (viridis-like, dark blue -> green -> yellow) at t in [0, 1] as r, g, b in [0, 1].
 Eigen::Vector3d colormap(double t);

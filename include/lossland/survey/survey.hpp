@@ -93,14 +93,17 @@ std::vector<LandscapeSummary> summarize(const SurveyOptions& options);
 void write_summary(const SurveyOptions& options, const std::vector<LandscapeSummary>& rows,
                    double total_seconds);
 
-/// The disconnectivity tree as the paper draws it: without the all-zero minimum (it stretches
-/// the scale, papers/004 Sec. IV.A) unless leaving it out would split the graph (e.g. N_h = 1,
-/// where every transition state touches it) or leave nothing.
+/// The disconnectivity tree as the paper draws it: the all-zero minimum not drawn (it
+/// stretches the scale, papers/004 Sec. IV.A) but still joining the others through its
+/// transition states (N_h = 1, where every transition state touches it, stays one tree), unless
+/// it is the only minimum; default window and levels (DisconnectivityOptions).
 graph::DisconnectivityTree paper_style_tree(const db::Landscape& land);
 
 /// Draws the survey's figures into the directory: counts against N_h for each lambda, the
 /// global minimum against lambda, and the disconnectivity-graph panels of the paper's Fig. 1
-/// (smallest lambda, every N_h) and Figs. 2-6 (largest N_h, every lambda). Returns the paths.
+/// (smallest lambda, every N_h; bad minima coloured by AUC) and Figs. 2-6 (largest N_h, every
+/// lambda), plus one figure per lambda of Figs. 2-6 with insets (STEM_insets.png, see
+/// paper_figures.hpp). Returns the paths.
 std::vector<std::string> draw_figures(const SurveyOptions& options,
                                       const std::vector<LandscapeSummary>& rows);
 
