@@ -58,8 +58,8 @@ void run_kinetics(const KineticsArgs& a) {
   const kinetics::SetKinetics k = kinetics::set_kinetics(net, A, B);
   const auto& path = k.fastest_path;
   const char* unit = dyn == kinetics::Dynamics::Overdamped
-                         ? "time of dw/dt = -grad E (+ noise sqrt(2T) dW)"
-                         : "time of Newton's equations with unit masses";
+                         ? "t of dw = -grad E dt + sqrt(2T) dW"
+                         : "t of Newton's equations with unit masses";
   if (a.json) {
     nlohmann::json occ = nlohmann::json::object(), com = nlohmann::json::object();
     for (std::size_t i = 0; i < h.minima.size(); ++i) {
@@ -116,7 +116,7 @@ void run_kinetics(const KineticsArgs& a) {
     std::cout << j.dump(2) << "\n";
     return;
   }
-  std::printf("%s at T = %g, %s dynamics (times in units of the %s)\n", a.db.c_str(), a.temperature,
+  std::printf("%s at T = %g, %s dynamics (times in units of %s)\n", a.db.c_str(), a.temperature,
               kinetics::to_string(dyn).c_str(), unit);
   std::printf("  A = {%s} (p_A = %.4g), B = {%s} (p_B = %.4g)\n", ids_text(k.a).c_str(),
               std::exp(k.log_p_a), ids_text(k.b).c_str(), std::exp(k.log_p_b));
