@@ -159,9 +159,9 @@ void draw_panel(cairo_t* cr, const GraphPanel& p, double x0, double y0, double w
   {
     char buf[96];
     if (offset)
-      std::snprintf(buf, sizeof buf, "loss E \xe2\x88\x92 %.10g", ref);
+      std::snprintf(buf, sizeof buf, "%s \xe2\x88\x92 %.10g", p.axis_label.c_str(), ref);
     else
-      std::snprintf(buf, sizeof buf, "loss E");
+      std::snprintf(buf, sizeof buf, "%s", p.axis_label.c_str());
     cairo_save(cr);
     cairo_translate(cr, x0 + 14, 0.5 * (top + bottom));
     cairo_rotate(cr, -M_PI / 2);

@@ -126,11 +126,11 @@ TEST(Rates, OverdampedRateMatchesBrownianDynamics) {
   // Brownian dynamics of dw = -grad E dt + sqrt(2T) dW at T = 0.2 (barrier / T = 5). Inside each
   // quadratic piece the equation is an Ornstein-Uhlenbeck process, propagated exactly over a
   // step dt: w' = w0 + e^{-H dt}(w - w0) + L xi, L L^T = T H^-1 (1 - e^{-2 H dt}), with the
-  // piece chosen at the start of the step (H and the force are continuous across the joins up
-  // to the jump of g'' there, so dt = 0.01 costs well under 1 % in the rate). The walk
+  // piece chosen at the start of the step; the force is continuous across the joins and g''
+  // jumps there, so steps that start near a join are split in ten. The walk
   // alternates between the minima; each passage from one to the other is a first-passage time
-  // and their mean is 1/k. LOSSLAND_BD_EVENTS sets how many (default 400, ~0.5 s;
-  // docs/kinetics.md reports a 20000-event run).
+  // and their mean is 1/k. LOSSLAND_BD_EVENTS sets how many (default 300, under a second;
+  // docs/kinetics.md reports a 4000-event run).
   const ShearedWell loss;
   const double T = 0.2, dt = 0.01;
   const HarmonicLandscape h = harmonic(loss, {{-1, -1}, {1, 1}}, {0, 0});
@@ -139,25 +139,31 @@ TEST(Rates, OverdampedRateMatchesBrownianDynamics) {
     Eigen::Vector2d w0;
     Eigen::Matrix2d decay, chol;
   };
-  std::vector<Piece> pieces;
-  for (double x0 : {-1.0, 0.0, 1.0}) {
-    Eigen::VectorXd g;
-    Eigen::MatrixXd H;
-    const Eigen::Vector2d w0(x0, loss.a * x0);
-    loss.energy_gradient_hessian(w0, g, H);
-    const Eigen::SelfAdjointEigenSolver<Eigen::Matrix2d> eig(H);
-    const Eigen::Vector2d lam = eig.eigenvalues();
-    Eigen::Vector2d d, c;
-    for (int r = 0; r < 2; ++r) {
-      d[r] = std::exp(-lam[r] * dt);
-      c[r] = T * (1 - std::exp(-2 * lam[r] * dt)) / lam[r];
+  // The exact propagators of the pieces (left well, saddle, right well) over a step h.
+  auto make_pieces = [&](double h) {
+    std::vector<Piece> out;
+    for (double x0 : {-1.0, 0.0, 1.0}) {
+      Eigen::VectorXd g;
+      Eigen::MatrixXd H;
+      const Eigen::Vector2d w0(x0, loss.a * x0);
+      loss.energy_gradient_hessian(w0, g, H);
+      const Eigen::SelfAdjointEigenSolver<Eigen::Matrix2d> eig(H);
+      const Eigen::Vector2d lam = eig.eigenvalues();
+      Eigen::Vector2d d, c;
+      for (int r = 0; r < 2; ++r) {
+        d[r] = std::exp(-lam[r] * h);
+        c[r] = T * (1 - std::exp(-2 * lam[r] * h)) / lam[r];
+      }
+      const Eigen::Matrix2d V = eig.eigenvectors();
+      const Eigen::Matrix2d cov = V * c.asDiagonal() * V.transpose();
+      out.push_back({w0, V * d.asDiagonal() * V.transpose(), cov.llt().matrixL()});
     }
-    const Eigen::Matrix2d V = eig.eigenvectors();
-    const Eigen::Matrix2d cov = V * c.asDiagonal() * V.transpose();
-    pieces.push_back({w0, V * d.asDiagonal() * V.transpose(), cov.llt().matrixL()});
-  }
+    return out;
+  };
+  constexpr int kSub = 10;  // steps near a join |x| = 1/2 are split in ten
+  const std::vector<Piece> coarse = make_pieces(dt), fine = make_pieces(dt / kSub);
   const char* env = std::getenv("LOSSLAND_BD_EVENTS");
-  const int events = env ? std::atoi(env) : 400;
+  const int events = env ? std::atoi(env) : 300;
   std::mt19937_64 rng(12345);
   std::normal_distribution<double> nd;
   Eigen::Vector2d w(-1, -1);
@@ -166,9 +172,12 @@ TEST(Rates, OverdampedRateMatchesBrownianDynamics) {
   std::vector<double> passages;
   const auto start = std::chrono::steady_clock::now();
   while (static_cast<int>(passages.size()) < events) {
-    const Piece& p = pieces[w[0] <= -0.5 ? 0 : w[0] < 0.5 ? 1 : 2];
-    const Eigen::Vector2d xi(nd(rng), nd(rng));
-    w = p.w0 + p.decay * (w - p.w0) + p.chol * xi;
+    const bool near_join = std::abs(std::abs(w[0]) - 0.5) < 0.15;
+    for (int sub = 0; sub < (near_join ? kSub : 1); ++sub) {
+      const Piece& p = (near_join ? fine : coarse)[w[0] <= -0.5 ? 0 : w[0] < 0.5 ? 1 : 2];
+      const Eigen::Vector2d xi(nd(rng), nd(rng));
+      w = p.w0 + p.decay * (w - p.w0) + p.chol * xi;
+    }
     t += dt;
     if ((side < 0 && w[0] >= 1) || (side > 0 && w[0] <= -1)) {
       passages.push_back(t - last);

@@ -141,8 +141,10 @@ graph::GraphPanel make_panel(const std::string& path, const DgraphArgs& a,
     throw std::invalid_argument(path + ": " + e.what());
   }
   p.title = a.title.empty() ? default_title(land) : a.title;
-  if (!std::isnan(a.free_energy) && a.title.empty())
-    p.title += ", free energy at T = " + fmt_g(a.free_energy, 4);
+  if (!std::isnan(a.free_energy)) {
+    p.axis_label = "free energy F";
+    if (a.title.empty()) p.title += ", free energy at T = " + fmt_g(a.free_energy, 4);
+  }
   if (!p.tree.minima_omitted.empty())
     p.tree.notes.push_back(std::to_string(p.tree.minima_omitted.size()) + " minim" +
                            (p.tree.minima_omitted.size() == 1 ? "um" : "a") + " left out (" +

@@ -30,6 +30,8 @@ struct GraphPanel {
   std::string color_label;  ///< name of the coloured quantity, shown by the colour bar
   /// Minimum ids whose branch ends are labelled with their id.
   std::vector<std::int64_t> labels;
+  /// Name of the vertical axis (UTF-8), e.g. "free energy F" for a free-energy graph.
+  std::string axis_label = "loss E";
 };
 
 /// Drawing options.
