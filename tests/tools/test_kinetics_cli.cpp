@@ -147,4 +147,11 @@ TEST_F(KineticsCli, ExportCarriesHorder) {
   ASSERT_EQ(horder.size(), 6u);
   EXPECT_EQ(horder[4], 8.0);  // the all-zero point: 2! 2^2
   EXPECT_EQ(horder[0], 2.0);  // two identical nodes (make_landscape's constant coordinates)
+  // The file has no horder column yet (the export computed it); analyze stores it.
+  EXPECT_EQ(db::read(db_).minima_columns.count("horder"), 0u);
+  ASSERT_EQ(run_cli("analyze " + db_).code, 0);
+  const db::Landscape back = db::read(db_);
+  ASSERT_EQ(back.minima_columns.count("horder"), 1u);
+  EXPECT_EQ(back.minima_columns.at("horder")(4, 0), 8.0);
+  EXPECT_EQ(back.ts_columns.at("horder").rows(), 6);
 }

@@ -288,7 +288,7 @@ Registrar reg("dgraph", 40, [](CLI::App& app) {
   c->add_option("--columns", a->render.columns, "Panels per row with --grid (0: up to 3)");
   c->add_option("--free-energy", a->free_energy,
                 "Free-energy graph at temperature T: minima regrouped (Evans & Wales 2003) into "
-                "groups of F_I = -T ln sum Z_i, barriers F_IJ = -T ln sum Z_s (see kinetics docs)");
+                "groups of F_I = -T ln sum Z_i, barriers F_IJ = -T ln sum Z_s (docs/kinetics.md)");
   c->add_option("--regroup", a->regroup,
                 "With --free-energy: merge groups joined by a free-energy barrier below DF "
                 "(default: T)");

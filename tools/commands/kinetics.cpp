@@ -92,6 +92,8 @@ void run_kinetics(const KineticsArgs& a) {
         {"mfpt_BA_mean", jexp(k.log_mean_mfpt_ba)},
         {"p_A", std::exp(k.log_p_a)},
         {"p_B", std::exp(k.log_p_b)},
+        {"log_p_A", k.log_p_a},
+        {"log_p_B", k.log_p_b},
         {"k_AB_NSS", jexp(k.log_k_ab_nss)},
         {"k_BA_NSS", jexp(k.log_k_ba_nss)},
         {"k_AB_SS", jexp(k.log_k_ab_ss)},
@@ -118,8 +120,8 @@ void run_kinetics(const KineticsArgs& a) {
   }
   std::printf("%s at T = %g, %s dynamics (times in units of %s)\n", a.db.c_str(), a.temperature,
               kinetics::to_string(dyn).c_str(), unit);
-  std::printf("  A = {%s} (p_A = %.4g), B = {%s} (p_B = %.4g)\n", ids_text(k.a).c_str(),
-              std::exp(k.log_p_a), ids_text(k.b).c_str(), std::exp(k.log_p_b));
+  std::printf("  A = {%s} (p_A = %s), B = {%s} (p_B = %s)\n", ids_text(k.a).c_str(),
+              exp_text(k.log_p_a).c_str(), ids_text(k.b).c_str(), exp_text(k.log_p_b).c_str());
   std::printf("  mean first-passage time to B:\n");
   for (std::size_t n = 0; n < k.a.size(); ++n)
     std::printf("    from %lld: %s\n", static_cast<long long>(k.a[n]),
@@ -169,7 +171,9 @@ Registrar reg("kinetics", 57, [](CLI::App& app) {
       "(A to B and B to A; NSS and SS definitions of Wales 2009), committors q_i = P(reach B\n"
       "before A), and the fastest path (largest product of branching probabilities, Dijkstra\n"
       "on -ln P). A and B: comma-separated ids, global, zero, or conditions on /minima columns\n"
-      "such as auc<1 (after lossland analyze).\n"
+      "such as auc<1 (after lossland analyze). Times are in units of t of\n"
+      "dw = -grad E dt + sqrt(2T) dW (overdamped) or of Newton's equations with unit masses\n"
+      "(inertial). See docs/kinetics.md.\n"
       "Examples:\n"
       "  lossland kinetics x3.h5 --from zero --to 'auc>=1' --temperature 1e-3\n"
       "  lossland kinetics x3.h5 --from 2,5 --to global -T 2e-3 --dynamics inertial --json");
