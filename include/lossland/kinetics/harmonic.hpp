@@ -5,7 +5,7 @@
 /// eigenvalues, its negative eigenvalue (transition states) and its stabiliser order O
 /// (symmetry number), with the order |G| of the network's symmetry group. Everything downstream
 /// works with logarithms: at lambda = 1e-6 the determinants span hundreds of orders of
-/// magnitude (D. J. Wales, "Energy Landscapes", Cambridge University Press (2003), ch. 7).
+/// magnitude (D. J. Wales, "Energy Landscapes", Cambridge University Press (2003)).
 
 #include <cstdint>
 #include <string>

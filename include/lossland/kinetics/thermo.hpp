@@ -1,8 +1,7 @@
 #pragma once
 /// \file
 /// Harmonic superposition thermodynamics (D. J. Wales, "Energy Landscapes", Cambridge University
-/// Press (2003), Sec. 7.3; F. Calvo, J. P. K. Doye and D. J. Wales, J. Chem. Phys. 114, 7312
-/// (2001)) of the canonical distribution exp(-E(w)/T) over the parameters, T in loss units:
+/// Press (2003)) of the canonical distribution exp(-E(w)/T) over the parameters, T in loss units:
 /// the distribution that noisy gradient descent dw = -grad E dt + sqrt(2T) dW samples. Each
 /// minimum i stands for its basin:
 ///
