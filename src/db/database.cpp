@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <type_traits>
@@ -27,6 +28,15 @@ constexpr const char* kNotePrefix = "note_";
 const std::vector<std::string> kPointFields{"energy", "coords", "grad_rms", "eigenvalues"};
 const std::vector<std::string> kTsFields{"energy",      "coords", "grad_rms",
                                          "eigenvalues", "min1",   "min2"};
+
+/// True if every entry is a whole number that int64 holds exactly (|v| <= 2^53).
+bool whole_numbers(const Eigen::MatrixXd& m) {
+  for (Eigen::Index i = 0; i < m.size(); ++i) {
+    const double v = m.data()[i];
+    if (!(std::abs(v) <= 9007199254740992.0) || v != std::floor(v)) return false;
+  }
+  return true;
+}
 
 /// Owns one HDF5 identifier and closes it with the matching H5?close when destroyed.
 class Handle {
@@ -189,7 +199,13 @@ class Writer {
       dataset(g.get(), where, "min2", H5T_STD_I64LE, H5T_NATIVE_INT64, dims, m2.data());
     }
     for (const auto& [name, column] : columns) {
-      matrix(g.get(), where, name, column, column.cols() == 1);
+      if (is_integer_column(name) && column.cols() == 1 && whole_numbers(column)) {
+        const std::vector<std::int64_t> v(column.data(), column.data() + column.rows());
+        dataset(g.get(), where, name, H5T_STD_I64LE, H5T_NATIVE_INT64,
+                {static_cast<hsize_t>(column.rows())}, v.data());
+      } else {
+        matrix(g.get(), where, name, column, column.cols() == 1);
+      }
     }
   }
 
@@ -745,6 +761,10 @@ void write(const std::string& path, const Landscape& landscape) {
     throw;
   }
   sync_path(dir.string(), O_RDONLY | O_DIRECTORY);
+}
+
+bool is_integer_column(const std::string& name) {
+  return name == "horder";
 }
 
 bool exists(const std::string& path) {

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "lossland/model/stabiliser.hpp"
+
 namespace lossland::db {
 
 namespace {
@@ -11,7 +13,51 @@ void grow_columns(std::map<std::string, Eigen::MatrixXd>& columns) {
     col.row(col.rows() - 1).setConstant(std::nan(""));
   }
 }
+template <class Point>
+std::size_t fill_column(const ModelSpec& model, const std::vector<Point>& pts,
+                        std::map<std::string, Eigen::MatrixXd>& columns) {
+  const auto rows = static_cast<Eigen::Index>(pts.size());
+  auto it = columns.find(kHorderColumn);
+  if (it == columns.end() || it->second.cols() != 1 || it->second.rows() != rows)
+    it = columns.insert_or_assign(kHorderColumn, Eigen::MatrixXd::Constant(rows, 1, std::nan("")))
+             .first;
+  std::size_t computed = 0;
+  for (Eigen::Index r = 0; r < rows; ++r)
+    if (!std::isfinite(it->second(r, 0))) {
+      it->second(r, 0) = static_cast<double>(stabiliser_order(model, pts[r].coords));
+      ++computed;
+    }
+  return computed;
+}
+
+template <class Point>
+std::vector<double> orders(const ModelSpec& model, const std::vector<Point>& pts,
+                           const std::map<std::string, Eigen::MatrixXd>& columns) {
+  std::vector<double> out(pts.size());
+  const auto it = columns.find(kHorderColumn);
+  const bool have = it != columns.end() && it->second.cols() == 1 &&
+                    it->second.rows() == static_cast<Eigen::Index>(pts.size());
+  for (std::size_t r = 0; r < pts.size(); ++r) {
+    const double v = have ? it->second(static_cast<Eigen::Index>(r), 0) : std::nan("");
+    out[r] = std::isfinite(v) ? v : static_cast<double>(stabiliser_order(model, pts[r].coords));
+  }
+  return out;
+}
+
 }  // namespace
+
+std::size_t fill_horder(Landscape& land) {
+  return fill_column(land.model, land.minima, land.minima_columns) +
+         fill_column(land.model, land.transition_states, land.ts_columns);
+}
+
+std::vector<double> minimum_orders(const Landscape& land) {
+  return orders(land.model, land.minima, land.minima_columns);
+}
+
+std::vector<double> transition_state_orders(const Landscape& land) {
+  return orders(land.model, land.transition_states, land.ts_columns);
+}
 
 LandscapeIndex::LandscapeIndex(Landscape& landscape, SamePoint same)
     : landscape_(landscape), same_(same) {
@@ -50,6 +96,7 @@ Lookup LandscapeIndex::add_minimum(StoredPoint p) {
   minima_by_energy_.emplace(p.energy, row);
   landscape_.minima.push_back(std::move(p));
   grow_columns(landscape_.minima_columns);
+  fill_column(landscape_.model, landscape_.minima, landscape_.minima_columns);
   return {row, true};
 }
 
@@ -61,6 +108,7 @@ Lookup LandscapeIndex::add_transition_state(StoredTransitionState t) {
   ts_by_energy_.emplace(t.energy, row);
   landscape_.transition_states.push_back(std::move(t));
   grow_columns(landscape_.ts_columns);
+  fill_column(landscape_.model, landscape_.transition_states, landscape_.ts_columns);
   return {row, true};
 }
 

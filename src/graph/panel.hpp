@@ -33,10 +33,11 @@ std::vector<std::string> tick_labels(const std::vector<double>& ticks);
 /// Linear trees: ticks at energies (offset by E_min in the label when the window is tiny beside
 /// |E|). Log trees: ticks at E - E_min = 0 and powers of ten (with 2 and 5 when few decades
 /// show), labelled as such. `Y` maps an energy to a pixel row; c_lo/c_hi are the level
-/// coordinates at the bottom and top of the axis.
+/// coordinates at the bottom and top of the axis; `quantity` names the axis ("loss E", or
+/// "free energy F" for free-energy graphs).
 void draw_energy_axis(cairo_t* cr, const DisconnectivityTree& tree,
                       const std::function<double(double)>& Y, double axis_x, double label_x,
-                      double c_lo, double c_hi);
+                      double c_lo, double c_hi, const std::string& quantity = "loss E");
 
 /// The colour legend right of the graph at x = bx between y_top and y_bottom: a colour bar
 /// over [cmin, cmax] (a single swatch when every drawn value is the same), or the AUC classes

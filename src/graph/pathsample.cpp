@@ -9,7 +9,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "lossland/db/landscape_index.hpp"
 #include "lossland/model/mlp_loss.hpp"
+#include "lossland/model/stabiliser.hpp"
 #include "lossland/model/symmetry.hpp"
 #include "lossland/optimize/stationary.hpp"
 
@@ -142,12 +144,14 @@ PathsampleFiles export_pathsample(const db::Landscape& land, const std::string& 
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument("transition state " + std::to_string(i) + ": " + e.what());
     }
+  const std::vector<double> hmin = db::minimum_orders(land),
+                            hts = db::transition_state_orders(land);
   {
     std::FILE* out = std::fopen(f.min_data.c_str(), "w");
     if (!out) throw std::runtime_error("cannot write '" + f.min_data + "'");
     for (std::size_t i = 0; i < land.minima.size(); ++i)
-      std::fprintf(out, "%.17g %.17g %d %.1f %.1f %.1f\n", land.minima[i].energy, fmin[i], 1, 1.0,
-                   1.0, 1.0);
+      std::fprintf(out, "%.17g %.17g %lld %.1f %.1f %.1f\n", land.minima[i].energy, fmin[i],
+                   static_cast<long long>(hmin[i]), 1.0, 1.0, 1.0);
     if (std::fclose(out) != 0) throw std::runtime_error("error while writing '" + f.min_data + "'");
   }
   {
@@ -155,9 +159,9 @@ PathsampleFiles export_pathsample(const db::Landscape& land, const std::string& 
     if (!out) throw std::runtime_error("cannot write '" + f.ts_data + "'");
     for (std::size_t i = 0; i < land.transition_states.size(); ++i) {
       const auto& t = land.transition_states[i];
-      std::fprintf(out, "%.17g %.17g %d %lld %lld %.1f %.1f %.1f\n", t.energy, fts[i], 1,
-                   static_cast<long long>(t.min1 + 1), static_cast<long long>(t.min2 + 1), 1.0, 1.0,
-                   1.0);
+      std::fprintf(out, "%.17g %.17g %lld %lld %lld %.1f %.1f %.1f\n", t.energy, fts[i],
+                   static_cast<long long>(hts[i]), static_cast<long long>(t.min1 + 1),
+                   static_cast<long long>(t.min2 + 1), 1.0, 1.0, 1.0);
     }
     if (std::fclose(out) != 0) throw std::runtime_error("error while writing '" + f.ts_data + "'");
   }
@@ -208,12 +212,25 @@ ImportResult import_pathsample(const std::string& dir, const ModelSpec& model,
     out.coords = canonical_form(model, x);
   };
 
+  // HORDER (column 3) is kept as the file gives it; one that disagrees with the stabiliser
+  // order of the point (e.g. HORDER = 1 from an older export) is reported.
+  std::size_t horder_mismatches = 0;
+  auto horder = [&](const std::string& file, std::size_t row, double value,
+                    const Eigen::VectorXd& x) {
+    if (!(value >= 1 && value == std::floor(value)))
+      throw std::runtime_error(file + ":" + std::to_string(row + 1) + ": HORDER = " +
+                               std::to_string(value) + " is not a positive integer");
+    if (static_cast<double>(stabiliser_order(model, x)) != value) ++horder_mismatches;
+    return value;
+  };
   const auto mins = read_table(f.min_data, 6);
   const auto mpts = read_points(f.points_min, mins.size(), P);
+  std::vector<double> min_horder, ts_horder;
   for (std::size_t i = 0; i < mins.size(); ++i) {
     db::StoredPoint p;
     evaluate(f.min_data, i, mins[i][0], mpts[i], PointKind::Minimum, p);
     land.minima.push_back(p);
+    min_horder.push_back(horder(f.min_data, i, mins[i][2], mpts[i]));
   }
   const bool have_ts = fs::exists(f.ts_data), have_pts = fs::exists(f.points_ts);
   if (have_ts != have_pts)
@@ -236,7 +253,22 @@ ImportResult import_pathsample(const std::string& dir, const ModelSpec& model,
       t.min1 = static_cast<std::int64_t>(ts[i][3]) - 1;
       t.min2 = static_cast<std::int64_t>(ts[i][4]) - 1;
       land.transition_states.push_back(t);
+      ts_horder.push_back(horder(f.ts_data, i, ts[i][2], tpts[i]));
     }
+  }
+  land.minima_columns[db::kHorderColumn] =
+      Eigen::Map<const Eigen::VectorXd>(min_horder.data(), min_horder.size());
+  land.ts_columns[db::kHorderColumn] =
+      Eigen::Map<const Eigen::VectorXd>(ts_horder.data(), ts_horder.size());
+  if (horder_mismatches)
+    r.warnings.push_back(std::to_string(horder_mismatches) +
+                         " HORDER values differ from the stabiliser order of their point (kept "
+                         "as given; an export by lossland before 0.2 wrote HORDER = 1): use "
+                         "`import --horder compute` to replace them");
+  if (opt.recompute_horder) {
+    land.minima_columns.erase(db::kHorderColumn);
+    land.ts_columns.erase(db::kHorderColumn);
+    db::fill_horder(land);
   }
   return r;
 }

@@ -143,7 +143,7 @@ LeafPositions draw_panel(cairo_t* cr, const GraphPanel& p, double x0, double y0,
   text_at(cr, p.title, x0 + 0.5 * w, y0 + 10, 0.5, 0.0);
   if (!letter.empty()) text_at(cr, letter, x0 + 10, y0 + 10, 0.0, 0.0);
 
-  draw_energy_axis(cr, t, Y, left - 14, x0 + 14, c_lo, c_window);
+  draw_energy_axis(cr, t, Y, left - 14, x0 + 14, c_lo, c_window, p.axis_label);
 
   // Branches: a node hangs from its parent by a diagonal to the next level, then straight down
   // to its own energy (a leaf's minimum); roots hang from the top of the window.

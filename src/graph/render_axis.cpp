@@ -72,7 +72,7 @@ std::vector<std::pair<double, std::string>> log_ticks(const DisconnectivityTree&
 
 void draw_energy_axis(cairo_t* cr, const DisconnectivityTree& t,
                       const std::function<double(double)>& Y, double axis_x, double label_x,
-                      double c_lo, double c_hi) {
+                      double c_lo, double c_hi, const std::string& quantity) {
   const bool log = t.spacing == LevelSpacing::Log;
   cairo_set_source_rgb(cr, 0, 0, 0);
   cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
@@ -88,8 +88,8 @@ void draw_energy_axis(cairo_t* cr, const DisconnectivityTree& t,
   char name[128];
   if (log) {
     ticks = log_ticks(t, Y, c_lo, c_hi);
-    std::snprintf(name, sizeof name, "loss E \xe2\x88\x92 E_min, log scale (E_min = %.6g)",
-                  t.energy_min);
+    std::snprintf(name, sizeof name, "%s \xe2\x88\x92 E_min, log scale (E_min = %.6g)",
+                  quantity.c_str(), t.energy_min);
   } else {
     // Offset when the window is tiny beside the energies, so labels stay short.
     const double span = e_hi - e_lo;
@@ -99,9 +99,9 @@ void draw_energy_axis(cairo_t* cr, const DisconnectivityTree& t,
     const std::vector<std::string> labels = tick_labels(v);
     for (std::size_t i = 0; i < v.size(); ++i) ticks.push_back({v[i] + ref, labels[i]});
     if (offset)
-      std::snprintf(name, sizeof name, "loss E \xe2\x88\x92 %.10g", ref);
+      std::snprintf(name, sizeof name, "%s \xe2\x88\x92 %.10g", quantity.c_str(), ref);
     else
-      std::snprintf(name, sizeof name, "loss E");
+      std::snprintf(name, sizeof name, "%s", quantity.c_str());
   }
   for (const auto& [e, label] : ticks) {
     const double y = Y(e);

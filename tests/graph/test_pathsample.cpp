@@ -1,10 +1,12 @@
 #include "lossland/graph/pathsample.hpp"
+#include "lossland/model/stabiliser.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <sstream>
 
 #include "lossland/model/mlp_loss.hpp"
@@ -91,7 +93,7 @@ TEST_F(PathsampleTest, ExportWritesTheDocumentedColumns) {
     for (Eigen::Index k = 0; k < land_.minima[i].eigenvalues.size(); ++k)
       sum += std::log(land_.minima[i].eigenvalues[k]);
     EXPECT_NEAR(mins[i][1], sum, 1e-12 * std::abs(sum));
-    EXPECT_EQ(mins[i][2], 1.0);  // HORDER
+    EXPECT_EQ(mins[i][2], static_cast<double>(stabiliser_order(spec_, land_.minima[i].coords)));
     EXPECT_EQ(mins[i][3], 1.0);
   }
   const auto ts = read_rows(f.ts_data);
@@ -129,6 +131,39 @@ TEST_F(PathsampleTest, ImportRoundTripsAndFlagsAWrongKind) {
   EXPECT_EQ(r.landscape.transition_states[0].min2, 2);
   ASSERT_EQ(r.warnings.size(), 1u);
   EXPECT_NE(r.warnings[0].find("ts.data line 1"), std::string::npos);
+}
+
+TEST_F(PathsampleTest, HorderIsTheStabiliserOrderAndRoundTrips) {
+  // The all-zero point of N_h = 2 (tanh) is fixed by all 2! 2^2 = 8 elements of the group.
+  const MlpLoss loss(xor_dataset(), spec_);
+  const Classification c = classify(loss, Eigen::VectorXd::Zero(loss.dim()));
+  ASSERT_EQ(c.kind, PointKind::Minimum);
+  land_.minima.push_back({c.energy, Eigen::VectorXd::Zero(loss.dim()), c.grad_rms, c.eigenvalues});
+  const auto f = graph::export_pathsample(land_, dir_.string());
+  const auto mins = read_rows(f.min_data);
+  ASSERT_EQ(mins.size(), 4u);
+  EXPECT_EQ(mins[3][2], 8.0);
+  const graph::ImportResult r = graph::import_pathsample(dir_.string(), spec_, xor_dataset());
+  const auto& col = r.landscape.minima_columns.at("horder");
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(col(i, 0), mins[i][2]);
+  EXPECT_EQ(r.landscape.ts_columns.at("horder")(0, 0), read_rows(f.ts_data)[0][2]);
+  // An older export's HORDER = 1 is kept but reported; recompute_horder replaces it.
+  std::ofstream(f.min_data) << [&] {
+    std::ostringstream o;
+    for (const auto& row : mins)
+      o << std::setprecision(17) << row[0] << " " << row[1] << " 1 1 1 1\n";
+    return o.str();
+  }();
+  const graph::ImportResult old = graph::import_pathsample(dir_.string(), spec_, xor_dataset());
+  EXPECT_EQ(old.landscape.minima_columns.at("horder")(3, 0), 1.0);
+  bool reported = false;
+  for (const auto& w : old.warnings) reported = reported || w.find("HORDER") != std::string::npos;
+  EXPECT_TRUE(reported);
+  graph::ImportOptions recompute;
+  recompute.recompute_horder = true;
+  const graph::ImportResult fixed =
+      graph::import_pathsample(dir_.string(), spec_, xor_dataset(), recompute);
+  EXPECT_EQ(fixed.landscape.minima_columns.at("horder")(3, 0), 8.0);
 }
 
 TEST_F(PathsampleTest, ImportRefusesAnotherModelAndBrokenFiles) {

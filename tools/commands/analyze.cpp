@@ -10,6 +10,7 @@
 #include "lossland/analysis/metrics.hpp"
 #include "lossland/analysis/report.hpp"
 #include "lossland/analysis/sensitivity.hpp"
+#include "lossland/db/landscape_index.hpp"
 
 namespace lossland::cli {
 namespace {
@@ -38,6 +39,7 @@ void run_analyze(const AnalyzeArgs& a) {
   a.metrics.validate();
   db::Landscape land = open_landscape(a.db);
   const std::vector<analysis::PointMetrics> minima = analysis::analyze_landscape(land, a.metrics);
+  db::fill_horder(land);  // symmetry factors of points stored before they were kept
   db::write(a.db, land);
   // The transition states' metrics as stored, for the JSON output.
   std::vector<analysis::PointMetrics> ts(land.transition_states.size());

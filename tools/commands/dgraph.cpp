@@ -12,6 +12,7 @@
 #include "lossland/graph/disconnectivity.hpp"
 #include "lossland/graph/render.hpp"
 #include "lossland/survey/paper_figures.hpp"
+#include "lossland/kinetics/free_energy.hpp"
 
 namespace lossland::cli {
 namespace {
@@ -31,7 +32,28 @@ struct DgraphArgs {
   bool json = false;
   graph::DisconnectivityOptions tree;
   graph::RenderOptions render;
+  double free_energy = std::nan("");  ///< --free-energy T: draw free-energy groups at T
+  double regroup = std::nan("");      ///< --regroup DF (default T)
 };
+
+/// The landscape to draw: the database itself, or with --free-energy T its free-energy groups
+/// (lossland/kinetics/free_energy.hpp) as minima and inter-group barriers as transition states.
+db::Landscape graph_input(const std::string& path, const DgraphArgs& a,
+                          std::vector<std::vector<std::int64_t>>* groups) {
+  db::Landscape land = open_landscape(path);
+  if (std::isnan(a.free_energy)) {
+    if (!std::isnan(a.regroup)) throw std::invalid_argument("--regroup needs --free-energy T");
+    return land;
+  }
+  kinetics::FreeEnergyOptions o;
+  o.temperature = a.free_energy;
+  o.regroup_barrier = a.regroup;
+  if (land.minima.empty())
+    throw std::invalid_argument(path + " holds no minima: run lossland bh first");
+  const auto g = kinetics::free_energy_groups(kinetics::harmonic_landscape(land), o);
+  if (groups) *groups = g.members;
+  return kinetics::free_energy_landscape(land, g);
+}
 
 /// lambda as people write it: 0.01, 0.1, 1 as is; small values as 1e-4, 2.5e-6.
 std::string lambda_text(double lambda) {
@@ -115,8 +137,9 @@ std::vector<std::int64_t> parse_labels(const std::string& spec, const db::Landsc
   return ids;
 }
 
-graph::GraphPanel make_panel(const std::string& path, const DgraphArgs& a) {
-  const db::Landscape land = open_landscape(path);
+graph::GraphPanel make_panel(const std::string& path, const DgraphArgs& a,
+                             std::vector<std::vector<std::int64_t>>* groups = nullptr) {
+  const db::Landscape land = graph_input(path, a, groups);
   graph::GraphPanel p;
   try {
     p.tree = graph::build_disconnectivity(land, a.tree);
@@ -124,6 +147,10 @@ graph::GraphPanel make_panel(const std::string& path, const DgraphArgs& a) {
     throw std::invalid_argument(path + ": " + e.what());
   }
   p.title = a.title.empty() ? default_title(land) : a.title;
+  if (!std::isnan(a.free_energy)) {
+    p.axis_label = "free energy F";
+    if (a.title.empty()) p.title += ", free energy at T = " + fmt_g(a.free_energy, 4);
+  }
   if (!a.color.empty()) {
     if (a.paper_colors && a.color != "auc")
       throw std::invalid_argument(
@@ -217,7 +244,9 @@ void run_dgraph(DgraphArgs a) {
   a.render.validate();
   std::vector<std::string> paths = a.grid.empty() ? std::vector<std::string>{a.db} : a.grid;
   std::vector<graph::GraphPanel> panels;
-  for (const auto& p : paths) panels.push_back(make_panel(p, a));
+  std::vector<std::vector<std::vector<std::int64_t>>> groups(paths.size());
+  for (std::size_t i = 0; i < paths.size(); ++i)
+    panels.push_back(make_panel(paths[i], a, &groups[i]));
   if (a.insets > 0 && (!a.grid.empty() || a.out.empty()))
     throw std::invalid_argument("--insets draws one database's graph: give DB and -o FILE");
   if (!a.out.empty()) {
@@ -237,12 +266,19 @@ void run_dgraph(DgraphArgs a) {
   }
   if (a.json) {
     nlohmann::json j;
+    auto one = [&](std::size_t i) {
+      nlohmann::json t = tree_json(paths[i], panels[i].tree, a.tree);
+      if (!std::isnan(a.free_energy)) {
+        t["free_energy_temperature"] = a.free_energy;
+        t["groups"] = groups[i];  // group id -> member minimum ids
+      }
+      return t;
+    };
     if (a.grid.empty()) {
-      j = tree_json(paths[0], panels[0].tree, a.tree);
+      j = one(0);
     } else {
       j = nlohmann::json::array();
-      for (std::size_t i = 0; i < panels.size(); ++i)
-        j.push_back(tree_json(paths[i], panels[i].tree, a.tree));
+      for (std::size_t i = 0; i < panels.size(); ++i) j.push_back(one(i));
     }
     std::cout << j.dump(2) << "\n";
     return;
@@ -322,6 +358,12 @@ Registrar reg("dgraph", 40, [](CLI::App& app) {
       ->capture_default_str();
   c->add_option("--height", a->render.height, "Height per panel")->capture_default_str();
   c->add_option("--columns", a->render.columns, "Panels per row with --grid (0: up to 3)");
+  c->add_option("--free-energy", a->free_energy,
+                "Free-energy graph at temperature T: minima regrouped (Evans & Wales 2003) into "
+                "groups of F_I = -T ln sum Z_i, barriers F_IJ = -T ln sum Z_s (docs/kinetics.md)");
+  c->add_option("--regroup", a->regroup,
+                "With --free-energy: merge groups joined by a free-energy barrier below DF "
+                "(default: T)");
   c->add_flag("--json", a->json, "Print the tree as JSON (nodes with level, energy, parent, x)");
   c->callback([a] { run_dgraph(*a); });
 });

@@ -18,6 +18,7 @@ struct ImportArgs {
   int hidden = 0;
   double lambda = -1;
   bool force = false, json = false;
+  std::string horder = "file";
 };
 
 void run_import(const ImportArgs& a) {
@@ -51,7 +52,9 @@ void run_import(const ImportArgs& a) {
     spec.lambda = a.lambda;
   }
   spec.validate();
-  graph::ImportResult r = graph::import_pathsample(a.dir, spec, data);
+  graph::ImportOptions options;
+  options.recompute_horder = a.horder == "compute";
+  graph::ImportResult r = graph::import_pathsample(a.dir, spec, data, options);
   r.landscape.created_by = "lossland " LOSSLAND_VERSION " import";
   db::write(a.db, r.landscape);
   if (a.json) {
@@ -102,6 +105,11 @@ Registrar reg("import", 61, [](CLI::App& app) {
       ->check(CLI::IsMember({"all", "weights"}))
       ->capture_default_str()
       ->each([a](const std::string&) { a->regularize_given = true; });
+  c->add_option("--horder", a->horder,
+                "Symmetry factors: file (keep HORDER from min.data/ts.data; mismatches with the "
+                "stabiliser order are reported) or compute (replace them by the stabiliser order)")
+      ->check(CLI::IsMember({"file", "compute"}))
+      ->capture_default_str();
   c->add_flag("--force", a->force, "Replace DB if it exists");
   c->add_flag("--json", a->json, "Print a summary as JSON");
   c->callback([a] { run_import(*a); });

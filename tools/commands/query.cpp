@@ -11,6 +11,7 @@
 
 #include "commands/command.hpp"
 #include "commands/common.hpp"
+#include "commands/selection.hpp"
 #include "lossland/graph/network.hpp"
 #include "lossland/model/symmetry.hpp"
 
@@ -58,40 +59,8 @@ struct Table {
   }
 };
 
-/// One condition of --where: FIELD OP VALUE with OP in <, <=, >, >=, ==, !=.
-struct Condition {
-  std::string field, op;
-  double value = 0;
-  bool holds(double v) const {
-    if (op == "<") return v < value;
-    if (op == "<=") return v <= value;
-    if (op == ">") return v > value;
-    if (op == ">=") return v >= value;
-    if (op == "==") return v == value;
-    return v != value;
-  }
-};
-
 Condition parse_condition(const std::string& s, const Table& t) {
-  for (const char* op : {"<=", ">=", "==", "!=", "<", ">"}) {
-    const auto pos = s.find(op);
-    if (pos == std::string::npos) continue;
-    Condition c{s.substr(0, pos), op, 0};
-    const std::string rhs = s.substr(pos + std::string(op).size());
-    std::size_t used = 0;
-    try {
-      c.value = std::stod(rhs, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (rhs.empty() || used != rhs.size())
-      throw std::invalid_argument("--where '" + s + "': '" + rhs + "' is not a number");
-    t.require(c.field, "--where '" + s + "'");
-    return c;
-  }
-  throw std::invalid_argument("--where '" + s +
-                              "': expected FIELD OP VALUE with OP one of < <= > >= == != "
-                              "(e.g. --where 'energy<0.01')");
+  return cli::parse_condition(s, t.fields, "--where");
 }
 
 std::vector<std::size_t> select_rows(const Table& t, const QueryArgs& a) {

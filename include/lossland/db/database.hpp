@@ -85,6 +85,12 @@ struct Landscape {
   int num_params() const { return model.num_params(); }
 };
 
+/// True for the extra columns that are counts and are stored as int64 datasets (today only
+/// "horder", the symmetry factor of each point), provided every value is a whole number; any
+/// other column, or one holding a NaN or a fraction, is stored as float64. Columns are read back
+/// as double whatever their file type, so files with a float64 horder stay readable.
+bool is_integer_column(const std::string& name);
+
 /// Reads a database. Throws DatabaseError for a missing file, a file that is not HDF5, a
 /// truncated or corrupt one, a format other than "lossland", a newer format_version, or
 /// datasets whose shapes disagree with the model.

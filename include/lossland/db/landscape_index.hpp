@@ -12,6 +12,20 @@
 
 namespace lossland::db {
 
+/// Name of the symmetry-factor columns /minima/horder and /transition_states/horder: the order
+/// of each point's stabiliser in the network's symmetry group (lossland/model/stabiliser.hpp).
+inline constexpr const char* kHorderColumn = "horder";
+
+/// Fills /minima/horder and /transition_states/horder: creates each column if absent and
+/// computes every missing (NaN) entry with stabiliser_order(); entries already there (e.g.
+/// HORDER read from PATHSAMPLE files) are kept. Returns how many entries it computed.
+std::size_t fill_horder(Landscape& landscape);
+
+/// Each minimum's (or transition state's) stabiliser order: the stored column where it holds a
+/// finite value, stabiliser_order() of the stored coordinates otherwise. Reads only.
+std::vector<double> minimum_orders(const Landscape& landscape);
+std::vector<double> transition_state_orders(const Landscape& landscape);
+
 struct Lookup {
   std::int64_t index = -1;  ///< row of the matching or newly added point
   bool added = false;       ///< true if the point was new
@@ -26,7 +40,8 @@ class LandscapeIndex {
   /// Row of a stored minimum equal to (energy, coords) up to symmetry, or -1.
   std::int64_t find_minimum(double energy, const Eigen::VectorXd& coords) const;
   /// Finds, or stores `p` (coordinates replaced by their canonical form). Extra analysis
-  /// columns grow by a row of NaN for a new point, so they stay aligned with the points.
+  /// columns grow by a row of NaN for a new point, so they stay aligned with the points; the
+  /// horder column is created if absent and filled for the new point (fill_horder()).
   Lookup add_minimum(StoredPoint p);
 
   std::int64_t find_transition_state(double energy, const Eigen::VectorXd& coords) const;

@@ -12,8 +12,10 @@
 /// FVIB = sum_i ln(lambda_i) over the Hessian eigenvalues: all P for a minimum, the P - 1
 /// positive ones for a transition state (its single negative eigenvalue skipped); it is the
 /// log of the product of the squared normal-mode frequencies that PATHSAMPLE's harmonic rates
-/// use. HORDER = 1: lossland stores one representative per class of symmetric copies, so the
-/// point-group order is already folded out. IX IY IZ (moments of inertia, meaningless for a
+/// use. HORDER is the order of the point's stabiliser in the network's symmetry group
+/// (/minima/horder, /transition_states/horder; lossland/model/stabiliser.hpp): 1 for a generic
+/// point, H! 2^H for the all-zero point, so PATHSAMPLE's rates and partition functions carry
+/// the right symmetry numbers. IX IY IZ (moments of inertia, meaningless for a
 /// network) are written as 1.0. Layout per DESIGN section 3, checked against pele's
 /// PATHSAMPLE reader and writer (pele/utils/optim_compatibility.py): min.data "E FVIB PG IX IY
 /// IZ", ts.data "E FVIB PG PLUS MINUS IX IY IZ" with 1-based PLUS/MINUS, points.* as Fortran
@@ -49,6 +51,10 @@ struct ImportOptions {
   /// by more than energy_tol * max(1, |E|) means the files belong to another model (error).
   /// Range (0, 1).
   double energy_tol = 1e-8;
+  /// false: keep the files' HORDER as /minima/horder and /transition_states/horder (values that
+  /// differ from the computed stabiliser order are reported); true: replace them by the
+  /// computed stabiliser orders.
+  bool recompute_horder = false;
   /// Throws std::invalid_argument naming the field.
   void validate() const;
 };
@@ -62,9 +68,9 @@ struct ImportResult {
 /// Reads min.data, ts.data, points.min and points.ts from `dir` for a network of `model` on
 /// `dataset`, recomputes each point's gradient and Hessian spectrum, stores coordinates in
 /// canonical form and keeps each energy as the file gives it (after checking it against the
-/// model), so export_pathsample then import_pathsample returns the same energies, coordinates
-/// and min1/min2 bit for bit. ts.data and points.ts may both be absent (no transition states).
-/// Throws std::runtime_error naming the file and line for a missing file, a short line, a
+/// model), so export_pathsample then import_pathsample returns the same energies, coordinates,
+/// min1/min2 and horder bit for bit. ts.data and points.ts may both be absent (no transition
+/// states). Throws std::runtime_error naming the file and line for a missing file, a short line, a
 /// non-number, a PLUS/MINUS outside 1..M, a points file whose size is not count x P x 8 bytes, or
 /// an energy that disagrees with the model.
 ImportResult import_pathsample(const std::string& dir, const ModelSpec& model,

@@ -40,6 +40,8 @@ struct GraphPanel {
   ColorScheme color_scheme = ColorScheme::Continuous;
   /// Minimum ids whose branch ends are labelled with their id.
   std::vector<std::int64_t> labels;
+  /// Name of the vertical axis (UTF-8), e.g. "free energy F" for a free-energy graph.
+  std::string axis_label = "loss E";
 };
 
 /// Drawing options.
