@@ -19,6 +19,7 @@
 #include "lossland/analysis/metrics.hpp"
 #include "lossland/db/database.hpp"
 #include "lossland/db/landscape_index.hpp"
+#include "lossland/db/lock.hpp"
 #include "lossland/graph/disconnectivity.hpp"
 #include "lossland/graph/render.hpp"
 
@@ -127,6 +128,22 @@ double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+/// A connect stage that was killed restarts from the landscape basin-hopping left (the note
+/// survey_bh_minima): connect is deterministic, so the end is the same as an uninterrupted
+/// survey's. (Basin-hopping itself resumes exactly from the state it saves.)
+void restart_connect_stage(db::Landscape& land) {
+  const auto it = land.notes.find("survey_bh_minima");
+  if (it == land.notes.end()) return;
+  const std::size_t keep = std::stoul(it->second);
+  if (keep > land.minima.size())
+    throw std::invalid_argument("survey_bh_minima = " + it->second + " exceeds the " +
+                                std::to_string(land.minima.size()) + " stored minima");
+  land.minima.resize(keep);
+  for (auto& [name, column] : land.minima_columns) column.conservativeResize(keep, Eigen::NoChange);
+  land.transition_states.clear();
+  land.ts_columns.clear();
+}
+
 /// Runs the unfinished stages of one landscape, saving after each (and periodically inside the
 /// long ones). Returns false if stopped.
 bool run_one(const SurveyOptions& o, const Dataset& data, const Cell& cell, int inner_threads,
@@ -134,6 +151,7 @@ bool run_one(const SurveyOptions& o, const Dataset& data, const Cell& cell, int 
   const std::string path =
       (fs::path(o.out_dir) / landscape_file(o, cell.hidden, cell.lambda)).string();
   const ModelSpec spec = model_of(o, data, cell.hidden, cell.lambda);
+  const db::WriterLock lock(path);  // one writer per landscape file, for the whole stage run
   db::Landscape land;
   if (db::exists(path)) {
     land = db::read(path);
@@ -155,8 +173,10 @@ bool run_one(const SurveyOptions& o, const Dataset& data, const Cell& cell, int 
     db::write(path, land);
   };
   double last_save = now_seconds();
+  bool saved_once = false;  // the first save comes after the first round, not after a timer
   auto periodic = [&]() {
-    if (now_seconds() - last_save >= o.save_interval) {
+    if (!saved_once || now_seconds() - last_save >= o.save_interval) {
+      saved_once = true;
       save("");
       last_save = now_seconds();
     }
@@ -176,10 +196,12 @@ bool run_one(const SurveyOptions& o, const Dataset& data, const Cell& cell, int 
       save("");
       return false;
     }
+    land.notes["survey_bh_minima"] = std::to_string(land.minima.size());
     save("bh");
     done = 0;
   }
   if (done < 1) {
+    restart_connect_stage(land);
     db::LandscapeIndex index(land);
     ConnectOptions c = o.connect;
     c.threads = inner_threads;
@@ -315,9 +337,14 @@ void SurveyOptions::validate() const {
       throw std::invalid_argument("lambda: must be finite and >= 0, got " + std::to_string(l));
   if (out_dir.empty()) throw std::invalid_argument("out: the survey directory is required");
   if (threads < 0 || threads > 1024) throw std::invalid_argument("threads: must be in [0, 1024]");
-  if (!(save_interval > 0)) throw std::invalid_argument("save_interval: must be > 0 seconds");
+  if (!(save_interval > 0) || !std::isfinite(save_interval))
+    throw std::invalid_argument("save_interval: must be a finite number of seconds > 0");
   bh.validate();
   connect.validate();
+  for (double l : lambdas) {
+    check_cutoff_resolves_lambda(l, bh.eigen_cutoff, "the basin-hopping eigen cutoff");
+    check_cutoff_resolves_lambda(l, connect.eigen_cutoff, "the connect eigen cutoff");
+  }
 }
 
 std::string landscape_file(const SurveyOptions& options, int hidden, double lambda) {
@@ -380,6 +407,11 @@ std::vector<LandscapeSummary> run_landscapes(const SurveyOptions& o, int rank, i
   if (ranks < 1 || rank < 0 || rank >= ranks) throw std::invalid_argument("survey: bad rank");
   const Dataset data = load_dataset(o.dataset);
   const auto cells = grid(o);
+  for (const Cell& cell : cells) {  // every model is checked before any landscape is started
+    const ModelSpec spec = model_of(o, data, cell.hidden, cell.lambda);
+    spec.validate();
+    spec.check_searchable();
+  }
   std::vector<Cell> mine;
   for (std::size_t i = 0; i < cells.size(); ++i)
     if (static_cast<int>(i % ranks) == rank) mine.push_back(cells[i]);

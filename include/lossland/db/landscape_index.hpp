@@ -33,6 +33,8 @@ class LandscapeIndex {
   Lookup add_transition_state(StoredTransitionState t);
 
   const Landscape& landscape() const { return landscape_; }
+  /// For state beside the points (notes, run_state); change no point through it.
+  Landscape& landscape() { return landscape_; }
   const SamePoint& same() const { return same_; }
 
  private:
