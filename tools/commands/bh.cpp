@@ -91,13 +91,14 @@ void run_bh(const BhArgs& a) {
   const BasinHoppingResult r = basin_hopping(loss, index, a.bh, callback);
   db::write(a.db, land);
   if (tty) std::fprintf(stderr, "\r%80s\r", "");
-  if (!r.note.empty()) std::fprintf(stderr, "lossland: note: %s\n", r.note.c_str());
+  if (!r.note.empty() && !a.json) std::fprintf(stderr, "lossland: note: %s\n", r.note.c_str());
 
   const auto& s = r.stats;
   if (a.json) {
     nlohmann::json j = {{"database", a.db},
                         {"status", to_string(r.status)},
                         {"resumed", r.resumed},
+                        {"note", r.note},
                         {"hidden", a.hidden},
                         {"lambda", a.lambda},
                         {"steps", s.steps},
