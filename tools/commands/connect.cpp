@@ -51,9 +51,11 @@ void run_connect(ConnectArgs& a) {
   install_stop_handlers();
   const bool tty = stderr_is_terminal();
   auto last_save = std::chrono::steady_clock::now();
+  bool saved_once = false;  // the first save comes after the first attempt, then by the timer
   auto callback = [&](const ConnectStats& st) {
     const auto now = std::chrono::steady_clock::now();
-    if (std::chrono::duration<double>(now - last_save).count() >= a.save_interval) {
+    if (!saved_once || std::chrono::duration<double>(now - last_save).count() >= a.save_interval) {
+      saved_once = true;
       db::write(a.db, land);
       last_save = now;
     }
