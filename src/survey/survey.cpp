@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -134,12 +135,15 @@ double now_seconds() {
 void restart_connect_stage(db::Landscape& land) {
   const auto it = land.notes.find("survey_bh_minima");
   if (it == land.notes.end()) return;
-  const std::size_t keep = std::stoul(it->second);
-  if (keep > land.minima.size())
-    throw std::invalid_argument("survey_bh_minima = " + it->second + " exceeds the " +
-                                std::to_string(land.minima.size()) + " stored minima");
+  char* end = nullptr;
+  const unsigned long long keep = std::strtoull(it->second.c_str(), &end, 10);
+  if (end == it->second.c_str() || *end != '\0' || keep > land.minima.size())
+    throw std::invalid_argument("survey_bh_minima = '" + it->second + "' is not a count of the " +
+                                std::to_string(land.minima.size()) +
+                                " stored minima (the file was edited): delete it to redo it");
+  const auto rows = static_cast<Eigen::Index>(keep);
   land.minima.resize(keep);
-  for (auto& [name, column] : land.minima_columns) column.conservativeResize(keep, Eigen::NoChange);
+  for (auto& [name, column] : land.minima_columns) column.conservativeResize(rows, Eigen::NoChange);
   land.transition_states.clear();
   land.ts_columns.clear();
 }
@@ -164,7 +168,7 @@ bool run_one(const SurveyOptions& o, const Dataset& data, const Cell& cell, int 
   const double started = now_seconds();
   double spent = 0.0;
   if (auto it = land.notes.find("survey_seconds"); it != land.notes.end())
-    spent = std::stod(it->second);
+    spent = std::strtod(it->second.c_str(), nullptr);  // a damaged note counts as 0 s
   auto save = [&](const std::string& stage) {
     if (!stage.empty()) land.notes["survey_stage"] = stage;
     char buf[32];
@@ -482,7 +486,7 @@ std::vector<LandscapeSummary> summarize(const SurveyOptions& o) {
           ++s.by_connected_hidden[static_cast<int>(std::lround(it->second(r, 0)))];
       connected_components(land, &s.connected_sets);
       if (auto it = land.notes.find("survey_seconds"); it != land.notes.end())
-        s.seconds = std::stod(it->second);
+        s.seconds = std::strtod(it->second.c_str(), nullptr);
       rows.push_back(s);
     }
   }
