@@ -3,6 +3,8 @@
 
 #include "lossland/db/database.hpp"
 
+#include <sys/stat.h>
+
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <hdf5.h>
@@ -16,6 +18,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "lossland/db/lock.hpp"
+
 namespace lossland::db {
 namespace fs = std::filesystem;
 
@@ -25,6 +29,9 @@ using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::R
 using Dims = std::vector<hsize_t>;
 
 constexpr const char* kNotePrefix = "note_";
+constexpr const char* kRunState = "/run_state";
+/// Elements a dataset read from a file may hold (8 GB of float64): larger is a corrupt header.
+constexpr hsize_t kMaxElements = hsize_t(1) << 30;
 const std::vector<std::string> kPointFields{"energy", "coords", "grad_rms", "eigenvalues"};
 const std::vector<std::string> kTsFields{"energy",      "coords", "grad_rms",
                                          "eigenvalues", "min1",   "min2"};
@@ -306,6 +313,10 @@ void check_shapes(const std::string& path, const Landscape& ls) {
       }
     }
   };
+  for (const auto& [name, m] : ls.run_state) {
+    if (name.empty() || name.find('/') != std::string::npos || name == "." || !m.allFinite())
+      fail(fmt::format("run state '{}' has a bad name or a non-finite value", name));
+  }
   check_points("/minima", ls.minima, ls.minima_columns, kPointFields);
   check_points("/transition_states", ls.transition_states, ls.ts_columns, kTsFields);
   const auto M = static_cast<std::int64_t>(ls.minima.size());
@@ -359,6 +370,10 @@ void write_file(const std::string& tmp, const std::string& path, const Landscape
     w.points("/transition_states", ls.transition_states, ls.ts_columns, ls.num_params());
     w.branches(ls.ts_branches);
     w.paths(ls.paths, ls.num_params());
+    if (!ls.run_state.empty()) {
+      const Handle g = w.group(kRunState);
+      for (const auto& [name, m] : ls.run_state) w.matrix(g.get(), kRunState, name, m, false);
+    }
   }
   if (!file.close()) w.fail(fmt::format("cannot finish writing '{}' (disk full?)", tmp));
 }
@@ -463,7 +478,25 @@ class Reader {
     if (rank < 1 || rank > 2) fail(fmt::format("{} is unreadable or not a 1-D or 2-D array", full));
     Dims dims(static_cast<std::size_t>(rank));
     H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
-    out.resize(dims[0] * (rank == 2 ? dims[1] : 1));
+    const hsize_t cols = rank == 2 ? dims[1] : 1;
+    if (dims[0] > kMaxElements || cols > kMaxElements || dims[0] * cols > kMaxElements) {
+      fail(
+          fmt::format("{} claims {} x {} values, more than a lossland database holds (the file "
+                      "is corrupt)",
+                      full, dims[0], cols));
+    }
+    // lossland stores datasets uncompressed, so the data cannot outgrow the file many times
+    // over: a header that says so (e.g. chunks never written, read back as fill values) would
+    // only make us allocate and fill gigabytes.
+    std::error_code ec;
+    const auto file_bytes = fs::file_size(path_, ec);
+    if (!ec && dims[0] * cols * sizeof(T) > 64 * file_bytes + (hsize_t(1) << 20)) {
+      fail(
+          fmt::format("{} claims {} x {} values, more than the {} bytes of the file can hold "
+                      "(the file is corrupt)",
+                      full, dims[0], cols, file_bytes));
+    }
+    out.resize(dims[0] * cols);
     if (!out.empty() &&
         H5Dread(set.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0) {
       fail(fmt::format("cannot read {} (the file may be truncated or corrupt)", full));
@@ -509,6 +542,22 @@ class Reader {
                  -1, per_point);
     expect_shape(where, "eigenvalues",
                  dataset(g.get(), where, "eigenvalues", H5T_NATIVE_DOUBLE, eig), M, P, per_param);
+    for (const auto& [name, values] :
+         {std::pair<const char*, const std::vector<double>*>{"energy", &energy},
+          {"coords", &coords},
+          {"grad_rms", &grad},
+          {"eigenvalues", &eig}}) {
+      const auto bad =
+          std::find_if(values->begin(), values->end(), [](double v) { return !std::isfinite(v); });
+      if (bad != values->end()) {
+        const std::size_t at = static_cast<std::size_t>(bad - values->begin());
+        const std::size_t per_row = values->size() / std::max<std::size_t>(M, 1);
+        fail(
+            fmt::format("{}/{} row {} holds {} (stored values must be finite numbers; the file "
+                        "is corrupt or was edited: restore it from a backup)",
+                        where, name, at / std::max<std::size_t>(per_row, 1), *bad));
+      }
+    }
     std::vector<Point> pts(M);
     for (std::size_t r = 0; r < M; ++r) {
       pts[r].energy = energy[r];
@@ -633,6 +682,7 @@ class Reader {
       fail(fmt::format("not a lossland database (format = \"{}\", expected \"lossland\")", format));
     }
     const int version = int_attribute(r, "format_version")[0];
+    if (version < 1) fail(fmt::format("format_version {} is not a valid version (>= 1)", version));
     if (version > kFormatVersion) {
       fail(
           fmt::format("format_version {} was written by a newer lossland (this one reads up to "
@@ -672,6 +722,12 @@ class Reader {
     const int max_label = ls.dataset.labels.size() ? ls.dataset.labels.maxCoeff() : 0;
     ls.dataset.num_classes = H5Aexists(r, "num_classes") > 0 ? int_attribute(r, "num_classes")[0]
                                                              : std::max(2, max_label + 1);
+    if (ls.dataset.num_classes != ls.model.outputs()) {
+      fail(
+          fmt::format("num_classes = {} disagrees with layers {} (whose last entry is the number "
+                      "of classes): the file is corrupt or was edited",
+                      ls.dataset.num_classes, format_layers(ls.model.layers)));
+    }
     try {
       ls.dataset.validate();
     } catch (const DatasetError& e) {
@@ -684,6 +740,16 @@ class Reader {
     connections(ls.transition_states, ls.minima.size());
     read_branches(ls);
     read_paths(ls, P);
+    if (H5Lexists(file_, kRunState, H5P_DEFAULT) > 0) {
+      const Handle g = group(kRunState);
+      for (const auto& name : link_names(g.get())) {
+        Eigen::MatrixXd m = matrix(g.get(), kRunState, name);
+        if (!m.allFinite()) {
+          fail(fmt::format("{}/{} holds a value that is not a finite number", kRunState, name));
+        }
+        ls.run_state[name] = std::move(m);
+      }
+    }
     return ls;
   }
 
@@ -709,6 +775,11 @@ Landscape read(const std::string& path) {
     throw DatabaseError(fmt::format(
         "database '{}' does not exist (run `lossland bh {} ...` to create it)", path, path));
   }
+  std::error_code dir_ec;
+  if (fs::is_directory(path, dir_ec)) {
+    throw DatabaseError(fmt::format(
+        "'{}' is a directory, not a database file: give the path of an .h5 file", path));
+  }
   if (::access(path.c_str(), R_OK) != 0) {
     throw DatabaseError(fmt::format("cannot read database '{}': {}", path, std::strerror(errno)));
   }
@@ -733,6 +804,7 @@ Landscape read(const std::string& path) {
 void write(const std::string& path, const Landscape& landscape) {
   silence_hdf5();
   check_shapes(path, landscape);
+  check_writable(path);
   fs::path dir = fs::path(path).parent_path();
   if (dir.empty()) dir = ".";
   std::error_code ec;
@@ -745,9 +817,18 @@ void write(const std::string& path, const Landscape& landscape) {
         fmt::format("cannot write database '{}': directory '{}' is not writable ({})", path,
                     dir.string(), std::strerror(errno)));
   }
-  const std::string tmp = path + ".tmp";
+  remove_stale_tmp(path);
+  const std::string tmp = unique_tmp_name(path);
+  struct stat old {};
+  const bool replacing = ::stat(path.c_str(), &old) == 0;
   try {
     write_file(tmp, path, landscape);
+    if (replacing) {  // the new file keeps the old one's permissions and, where allowed, owner
+      ::chmod(tmp.c_str(), old.st_mode & 07777);
+      if (::chown(tmp.c_str(), old.st_uid, old.st_gid) != 0) {
+        // Only root may give a file away; a user's own file keeps its owner anyway.
+      }
+    }
     if (!sync_path(tmp, O_RDONLY)) {
       throw DatabaseError(fmt::format("cannot write database '{}': fsync of '{}' failed: {}", path,
                                       tmp, std::strerror(errno)));

@@ -40,6 +40,14 @@ std::vector<std::string> split_fields(const std::string& line) {
   }
 }
 
+/// A field as quoted in a message: at most 40 characters, then how long it really is (a
+/// megabyte field must not be echoed whole to the terminal).
+std::string quoted(const std::string& field) {
+  constexpr std::size_t kShown = 40;
+  if (field.size() <= kShown) return "\"" + field + "\"";
+  return fmt::format("\"{}...\" ({} characters)", field.substr(0, kShown), field.size());
+}
+
 /// The value of a field that is wholly a finite number, or nothing.
 std::optional<double> parse_number(const std::string& field) {
   if (field.empty()) return std::nullopt;
@@ -139,6 +147,12 @@ Dataset load_csv(const std::string& path, int num_classes) {
     if (expected < 2) {
       throw DatasetError(at + "a row needs at least 2 columns (the inputs, then an integer label)");
     }
+    if (expected > std::size_t(kMaxInputs) + 1) {
+      throw DatasetError(
+          fmt::format("{}a row has {} columns: at most {} inputs (and the label) "
+                      "are supported",
+                      at, expected, kMaxInputs));
+    }
     if (fields.size() != expected) {
       throw DatasetError(fmt::format(
           "{}row has {} columns, expected {} (every row: the input columns, then an integer label)",
@@ -147,13 +161,19 @@ Dataset load_csv(const std::string& path, int num_classes) {
     std::vector<double> values;
     for (const auto& f : fields) {
       const auto v = parse_number(f);
-      if (!v) throw DatasetError(fmt::format("{}\"{}\" is not a number", at, f));
+      if (!v) throw DatasetError(fmt::format("{}{} is not a number", at, quoted(f)));
       values.push_back(*v);
     }
     const double label = values.back();
     values.pop_back();
     if (label < 0 || label != std::floor(label) || label > 1e6) {
       throw DatasetError(fmt::format("{}label {} is not a non-negative integer", at, label));
+    }
+    if (label >= kMaxClasses) {
+      throw DatasetError(
+          fmt::format("{}label {} is too large: labels are classes 0..{} (at most "
+                      "{} classes are supported)",
+                      at, label, kMaxClasses - 1, kMaxClasses));
     }
     rows.push_back(std::move(values));
     labels.push_back(static_cast<int>(label));
@@ -167,6 +187,12 @@ Dataset load_csv(const std::string& path, int num_classes) {
   Dataset d;
   d.name = fs::path(path).stem().string();
   const int max_label = *std::max_element(labels.begin(), labels.end());
+  if (*std::min_element(labels.begin(), labels.end()) == max_label) {
+    throw DatasetError(
+        fmt::format("{}: every one of the {} samples has label {}: a classifier "
+                    "needs samples of at least two classes",
+                    path, labels.size(), max_label));
+  }
   d.num_classes = num_classes > 0 ? num_classes : std::max(2, max_label + 1);
   const auto n = static_cast<Eigen::Index>(rows.size());
   d.inputs.resize(n, static_cast<Eigen::Index>(rows[0].size()));

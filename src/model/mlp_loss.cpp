@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -29,9 +31,14 @@ Regularize parse_regularize(const std::string& s) {
 
 int ModelSpec::num_params() const {
   if (layers.size() < 2) return 0;
-  int p = 0;
-  for (std::size_t l = 1; l < layers.size(); ++l) p += layers[l] * (layers[l - 1] + 1);
-  return p;
+  constexpr std::int64_t kCap = std::numeric_limits<int>::max();
+  std::int64_t p = 0;
+  for (std::size_t l = 1; l < layers.size(); ++l) {
+    // Each factor is below 2^31 + 1, so the product fits in 63 bits; the sum saturates.
+    p += std::int64_t(layers[l]) * (std::int64_t(layers[l - 1]) + 1);
+    if (p > kCap || p < 0) return static_cast<int>(kCap);
+  }
+  return static_cast<int>(p);
 }
 
 void ModelSpec::validate() const {
@@ -45,6 +52,21 @@ void ModelSpec::validate() const {
   if (layers[2] < 2) throw std::invalid_argument("layers: softmax needs >= 2 outputs (classes)");
   if (!std::isfinite(lambda) || lambda < 0)
     throw std::invalid_argument("lambda: must be finite and >= 0, got " + std::to_string(lambda));
+  if (num_params() > kMaxParams)
+    throw std::invalid_argument("layers: {" + std::to_string(layers[0]) + ", " +
+                                std::to_string(layers[1]) + ", " + std::to_string(layers[2]) +
+                                "} give more than " + std::to_string(kMaxParams) +
+                                " parameters (the dense Hessian alone would not fit in memory)");
+}
+
+void ModelSpec::check_searchable() const {
+  const int P = num_params();
+  if (P > kMaxSearchParams)
+    throw std::invalid_argument(
+        "the model has P = " + std::to_string(P) + " parameters (N_h = " +
+        std::to_string(hidden()) + "); every quench diagonalises a dense P x P Hessian, O(P^3) " +
+        "(about 30 s at P = 5000), so a search would take days: lossland searches models of at " +
+        "most " + std::to_string(kMaxSearchParams) + " parameters; use fewer hidden nodes");
 }
 
 namespace {

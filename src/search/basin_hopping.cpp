@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "search/bh_walker.hpp"
 #include "search/random.hpp"
 
 namespace lossland {
@@ -20,21 +21,7 @@ void require(bool ok, const char* field, const char* range) {
     throw std::invalid_argument(std::string("BasinHoppingOptions.") + field + ": must be " + range);
 }
 
-struct Walker {
-  explicit Walker(detail::Rng r) : rng(r) {}
-  detail::Rng rng;
-  bool has_current = false;
-  Eigen::VectorXd x;
-  double energy = 0.0;
-  double step = 0.0;
-  std::int64_t steps = 0;
-  std::int64_t accepted_in_window = 0;
-  std::int64_t steps_since_new = 0;
-  /// Minima this walker found in the current round, in order, for the merge.
-  std::vector<db::StoredPoint> finds;
-  std::int64_t round_steps = 0, round_accepted = 0, round_failed = 0, round_non_morse = 0,
-               round_saddles = 0;
-};
+using detail::Walker;
 
 Eigen::VectorXd random_point(detail::Rng& rng, int n, double scale) {
   Eigen::VectorXd x(n);
@@ -164,10 +151,30 @@ BasinHoppingResult basin_hopping(const Loss& loss, db::LandscapeIndex& index,
   const double tol = options.minimizer.rms_tolerance;
   BasinHoppingResult out;
   BasinHoppingStats& st = out.stats;
-  const db::Landscape& land = index.landscape();
+  db::Landscape& land = index.landscape();
+  const std::string fingerprint = detail::run_fingerprint(options, n);
+
+  // A killed run left its walkers and counters in the file: take them up exactly.
+  std::vector<Walker> walkers;
+  walkers.reserve(options.walkers);
+  for (int w = 0; w < options.walkers; ++w)
+    walkers.emplace_back(detail::Rng(options.seed, static_cast<std::uint64_t>(w)));
+  const detail::RunStateLoad load = detail::load_run_state(land, fingerprint, n, walkers, st);
+  if (load == detail::RunStateLoad::Resumed) {
+    out.resumed = true;
+    out.note = "continued the interrupted run from its last save";
+  } else {
+    walkers.clear();
+    if (load == detail::RunStateLoad::OtherSettings) {
+      detail::clear_run_state(land);
+      out.note =
+          "the file held an interrupted run of other settings; started a new run from its "
+          "minima (run with the interrupted run's settings to continue it exactly)";
+    }
+  }
 
   // The all-zero point is stationary for every network loss (papers/004 Sec. IV.A).
-  {
+  if (!out.resumed) {
     Quench zero;
     zero.result.x = Eigen::VectorXd::Zero(n);
     Eigen::VectorXd g;
@@ -178,10 +185,8 @@ BasinHoppingResult basin_hopping(const Loss& loss, db::LandscapeIndex& index,
     if (zero.is_minimum(tol) && index.add_minimum(to_stored(zero)).added) ++st.new_minima;
   }
 
-  // A resumed run draws fresh streams (the count of stored minima enters the seed) and starts
-  // its walkers from the lowest stored minima.
-  std::vector<Walker> walkers;
-  walkers.reserve(options.walkers);
+  // A new run on a stored landscape draws fresh streams (the count of stored minima enters the
+  // seed) and starts its walkers from the lowest stored minima.
   const std::uint64_t resume_salt =
       static_cast<std::uint64_t>(land.minima.size()) * 0x100000001B3ULL;
   std::vector<std::int64_t> by_energy(land.minima.size());
@@ -189,11 +194,11 @@ BasinHoppingResult basin_hopping(const Loss& loss, db::LandscapeIndex& index,
   std::sort(by_energy.begin(), by_energy.end(), [&](std::int64_t a, std::int64_t b) {
     return land.minima[a].energy < land.minima[b].energy;
   });
-  const bool resumed = land.minima.size() > 1;
-  for (int w = 0; w < options.walkers; ++w) {
+  const bool from_stored = land.minima.size() > 1;
+  for (int w = 0; !out.resumed && w < options.walkers; ++w) {
     Walker wk(detail::Rng(options.seed ^ resume_salt, static_cast<std::uint64_t>(w)));
     wk.step = options.step_size;
-    if (resumed) {
+    if (from_stored) {
       const auto& m = land.minima[by_energy[w % by_energy.size()]];
       wk.x = m.coords;
       wk.energy = m.energy;
@@ -238,6 +243,7 @@ BasinHoppingResult basin_hopping(const Loss& loss, db::LandscapeIndex& index,
     st.steps_since_new = st.new_minima > found_before ? 0 : st.steps_since_new + round_steps;
     st.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+    detail::save_run_state(land, fingerprint, walkers, st);  // saved with the minima
     if (callback && !callback(st)) {
       out.status = BasinHoppingStatus::Stopped;
       break;
@@ -251,6 +257,8 @@ BasinHoppingResult basin_hopping(const Loss& loss, db::LandscapeIndex& index,
       break;
     }
   }
+  // A finished run leaves no state: running again starts a new run. A stopped one keeps it.
+  if (out.status != BasinHoppingStatus::Stopped) detail::clear_run_state(land);
   out.message = to_string(out.status);
   return out;
 }

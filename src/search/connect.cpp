@@ -354,7 +354,7 @@ bool store_candidate(db::LandscapeIndex& index, const TsCandidate& c, ConnectSta
   if (!ts.added) return false;
   ++st.new_ts;
   if (t.min1 == t.min2) ++st.degenerate_ts;
-  db::Landscape& land = index.mutable_landscape();
+  db::Landscape& land = index.landscape();
   Eigen::MatrixXd& flag = land.ts_columns["branched"];
   if (flag.rows() != static_cast<Eigen::Index>(land.transition_states.size())) {
     // A new column: NaN (not known) for transition states stored before the path follower.

@@ -20,6 +20,19 @@ class Rng {
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
     return z ^ (z >> 31);
   }
+  /// Everything that determines the numbers still to come, to save and restore a stream.
+  struct State {
+    std::uint64_t state = 0;
+    double spare = 0.0;
+    bool has_spare = false;
+  };
+  State state() const { return {state_, spare_, has_spare_}; }
+  void set_state(const State& s) {
+    state_ = s.state;
+    spare_ = s.spare;
+    has_spare_ = s.has_spare;
+  }
+
   /// Uniform in [0, 1).
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
   /// Uniform in [a, b).

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +20,7 @@
 #include "lossland/analysis/metrics.hpp"
 #include "lossland/db/database.hpp"
 #include "lossland/db/landscape_index.hpp"
+#include "lossland/db/lock.hpp"
 #include "lossland/graph/disconnectivity.hpp"
 #include "lossland/graph/render.hpp"
 
@@ -127,6 +129,25 @@ double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+/// A connect stage that was killed restarts from the landscape basin-hopping left (the note
+/// survey_bh_minima): connect is deterministic, so the end is the same as an uninterrupted
+/// survey's. (Basin-hopping itself resumes exactly from the state it saves.)
+void restart_connect_stage(db::Landscape& land) {
+  const auto it = land.notes.find("survey_bh_minima");
+  if (it == land.notes.end()) return;
+  char* end = nullptr;
+  const unsigned long long keep = std::strtoull(it->second.c_str(), &end, 10);
+  if (end == it->second.c_str() || *end != '\0' || keep > land.minima.size())
+    throw std::invalid_argument("survey_bh_minima = '" + it->second + "' is not a count of the " +
+                                std::to_string(land.minima.size()) +
+                                " stored minima (the file was edited): delete it to redo it");
+  const auto rows = static_cast<Eigen::Index>(keep);
+  land.minima.resize(keep);
+  for (auto& [name, column] : land.minima_columns) column.conservativeResize(rows, Eigen::NoChange);
+  land.transition_states.clear();
+  land.ts_columns.clear();
+}
+
 /// Runs the unfinished stages of one landscape, saving after each (and periodically inside the
 /// long ones). Returns false if stopped.
 bool run_one(const SurveyOptions& o, const Dataset& data, const Cell& cell, int inner_threads,
@@ -134,6 +155,7 @@ bool run_one(const SurveyOptions& o, const Dataset& data, const Cell& cell, int 
   const std::string path =
       (fs::path(o.out_dir) / landscape_file(o, cell.hidden, cell.lambda)).string();
   const ModelSpec spec = model_of(o, data, cell.hidden, cell.lambda);
+  const db::WriterLock lock(path);  // one writer per landscape file, for the whole stage run
   db::Landscape land;
   if (db::exists(path)) {
     land = db::read(path);
@@ -146,7 +168,7 @@ bool run_one(const SurveyOptions& o, const Dataset& data, const Cell& cell, int 
   const double started = now_seconds();
   double spent = 0.0;
   if (auto it = land.notes.find("survey_seconds"); it != land.notes.end())
-    spent = std::stod(it->second);
+    spent = std::strtod(it->second.c_str(), nullptr);  // a damaged note counts as 0 s
   auto save = [&](const std::string& stage) {
     if (!stage.empty()) land.notes["survey_stage"] = stage;
     char buf[32];
@@ -155,8 +177,10 @@ bool run_one(const SurveyOptions& o, const Dataset& data, const Cell& cell, int 
     db::write(path, land);
   };
   double last_save = now_seconds();
+  bool saved_once = false;  // the first save comes after the first round, not after a timer
   auto periodic = [&]() {
-    if (now_seconds() - last_save >= o.save_interval) {
+    if (!saved_once || now_seconds() - last_save >= o.save_interval) {
+      saved_once = true;
       save("");
       last_save = now_seconds();
     }
@@ -176,10 +200,12 @@ bool run_one(const SurveyOptions& o, const Dataset& data, const Cell& cell, int 
       save("");
       return false;
     }
+    land.notes["survey_bh_minima"] = std::to_string(land.minima.size());
     save("bh");
     done = 0;
   }
   if (done < 1) {
+    restart_connect_stage(land);
     db::LandscapeIndex index(land);
     ConnectOptions c = o.connect;
     c.threads = inner_threads;
@@ -300,9 +326,14 @@ void SurveyOptions::validate() const {
       throw std::invalid_argument("lambda: must be finite and >= 0, got " + std::to_string(l));
   if (out_dir.empty()) throw std::invalid_argument("out: the survey directory is required");
   if (threads < 0 || threads > 1024) throw std::invalid_argument("threads: must be in [0, 1024]");
-  if (!(save_interval > 0)) throw std::invalid_argument("save_interval: must be > 0 seconds");
+  if (!(save_interval > 0) || !std::isfinite(save_interval))
+    throw std::invalid_argument("save_interval: must be a finite number of seconds > 0");
   bh.validate();
   connect.validate();
+  for (double l : lambdas) {
+    check_cutoff_resolves_lambda(l, bh.eigen_cutoff, "the basin-hopping eigen cutoff");
+    check_cutoff_resolves_lambda(l, connect.eigen_cutoff, "the connect eigen cutoff");
+  }
 }
 
 std::string landscape_file(const SurveyOptions& options, int hidden, double lambda) {
@@ -365,6 +396,11 @@ std::vector<LandscapeSummary> run_landscapes(const SurveyOptions& o, int rank, i
   if (ranks < 1 || rank < 0 || rank >= ranks) throw std::invalid_argument("survey: bad rank");
   const Dataset data = load_dataset(o.dataset);
   const auto cells = grid(o);
+  for (const Cell& cell : cells) {  // every model is checked before any landscape is started
+    const ModelSpec spec = model_of(o, data, cell.hidden, cell.lambda);
+    spec.validate();
+    spec.check_searchable();
+  }
   std::vector<Cell> mine;
   for (std::size_t i = 0; i < cells.size(); ++i)
     if (static_cast<int>(i % ranks) == rank) mine.push_back(cells[i]);
@@ -435,7 +471,7 @@ std::vector<LandscapeSummary> summarize(const SurveyOptions& o) {
           ++s.by_connected_hidden[static_cast<int>(std::lround(it->second(r, 0)))];
       connected_components(land, &s.connected_sets);
       if (auto it = land.notes.find("survey_seconds"); it != land.notes.end())
-        s.seconds = std::stod(it->second);
+        s.seconds = std::strtod(it->second.c_str(), nullptr);
       rows.push_back(s);
     }
   }

@@ -36,8 +36,9 @@ namespace {
 
 /// Bitwise equality of two double arrays of the same shape.
 bool same_bits(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
+  // An empty matrix has no data pointer, and memcmp on a null pointer is undefined behaviour.
   return a.rows() == b.rows() && a.cols() == b.cols() &&
-         std::memcmp(a.data(), b.data(), sizeof(double) * a.size()) == 0;
+         (a.size() == 0 || std::memcmp(a.data(), b.data(), sizeof(double) * a.size()) == 0);
 }
 
 /// A point with reproducible, awkward values (thirds, negative zero, subnormals).

@@ -120,10 +120,35 @@ TEST_F(CsvTest, CommentsHeaderBlankLinesAndPath) {
   EXPECT_EQ(d.labels[0], 2);
 }
 
-TEST_F(CsvTest, OneClassPresentStillTwoClasses) {
-  const Dataset d = lossland::load_csv(write("zeros.csv", "1,0\n2,0\n"));
-  EXPECT_EQ(d.num_classes, 2);
+/// Issue 16: a file whose samples are all of one class cannot train a classifier.
+TEST_F(CsvTest, SingleClassCsvIsRefused) {
+  expect_error(write("zeros.csv", "1,0\n2,0\n"),
+               {"zeros.csv", "every one of the 2 samples has label 0", "at least two classes"});
   EXPECT_EQ(lossland::load_csv(write("four.csv", "1,0\n2,1\n"), 4).num_classes, 4);
+}
+
+/// Issue 16: a huge label or 200,000 columns are refused while reading, before any allocation
+/// of the model; a 20 MB field is quoted cut to 40 characters.
+TEST_F(CsvTest, OversizedCsvAndHugeLabelAreRefused) {
+  expect_error(write("label.csv", "0,0,0\n1,1,999999\n"),
+               {"label.csv:2:", "label 999999 is too large", "at most 1000 classes"});
+  std::string wide;
+  for (int c = 0; c < 200000; ++c) wide += "0,";
+  wide += "1\n";
+  expect_error(write("wide.csv", wide + wide), {"wide.csv:1:", "200001 columns", "at most 10000"});
+}
+
+TEST_F(CsvTest, LongCsvFieldIsEchoedTruncated) {
+  const std::string field(20'000'000, 'x');
+  const std::string p = write("long.csv", "0,0,0\n1," + field + ",1\n");
+  try {
+    lossland::load_csv(p);
+    FAIL() << "no DatasetError";
+  } catch (const lossland::DatasetError& e) {
+    const std::string what = e.what();
+    EXPECT_LT(what.size(), 300u) << what.substr(0, 300);
+    EXPECT_NE(what.find("(20000000 characters)"), std::string::npos) << what;
+  }
 }
 
 TEST_F(CsvTest, RaggedRow) {

@@ -2,6 +2,7 @@
 /// of DB, and optionally an HTML report with sensitivity maps and network diagrams.
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -11,6 +12,7 @@
 #include "lossland/analysis/report.hpp"
 #include "lossland/analysis/sensitivity.hpp"
 #include "lossland/db/landscape_index.hpp"
+#include "lossland/db/lock.hpp"
 
 namespace lossland::cli {
 namespace {
@@ -35,8 +37,22 @@ nlohmann::json point_json(std::size_t id, double energy, const analysis::PointMe
           {"robustness", nan_null(m.robustness)}};
 }
 
+/// Refuses, before DB is touched, a --report target that is an existing file (the report is a
+/// directory of pages and pictures) or the database itself.
+void check_report_target(const std::string& report, const std::string& db_path) {
+  std::error_code ec;
+  if (std::filesystem::exists(report, ec) && !std::filesystem::is_directory(report, ec))
+    throw std::invalid_argument(
+        "--report " + report + ": '" + report +
+        "' is an existing file, but the report is a directory (index.html and pictures): give "
+        "a new or existing directory; nothing was changed" +
+        (std::filesystem::equivalent(report, db_path, ec) ? " (it is the database itself)" : ""));
+}
+
 void run_analyze(const AnalyzeArgs& a) {
   a.metrics.validate();
+  if (!a.report.empty()) check_report_target(a.report, a.db);
+  const db::WriterLock lock(a.db);
   db::Landscape land = open_landscape(a.db);
   const std::vector<analysis::PointMetrics> minima = analysis::analyze_landscape(land, a.metrics);
   db::fill_horder(land);  // symmetry factors of points stored before they were kept

@@ -2,6 +2,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -9,11 +10,15 @@
 #include "commands/common.hpp"
 #include "lossland/db/database.hpp"
 #include "lossland/db/landscape_index.hpp"
+#include "lossland/db/lock.hpp"
 #include "lossland/model/mlp_loss.hpp"
 #include "lossland/search/basin_hopping.hpp"
 
 namespace lossland::cli {
 namespace {
+
+/// Exit status of --testing-exit-after-rounds (neither success nor a user error).
+constexpr int kTestingExit = 86;
 
 struct BhArgs {
   std::string db;
@@ -24,6 +29,9 @@ struct BhArgs {
   std::string regularize = "all";
   double save_interval = 2.0;
   bool json = false;
+  /// Testing only (hidden): exit at once after this many rounds, as a kill -9 would, without
+  /// the final save. 0: off.
+  long exit_after_rounds = 0;
   BasinHoppingOptions bh;
 };
 
@@ -37,9 +45,11 @@ void run_bh(const BhArgs& a) {
   spec.regularize = parse_regularize(a.regularize);
   spec.lambda = a.lambda;
   spec.validate();
+  spec.check_searchable();
   a.bh.validate();
-  if (a.save_interval <= 0) throw std::invalid_argument("--save-interval: must be > 0 seconds");
+  check_cutoff_resolves_lambda(spec.lambda, a.bh.eigen_cutoff);
 
+  const db::WriterLock lock(a.db);  // held until the run ends; refuses a second writer
   db::Landscape land;
   std::size_t had = 0;
   if (db::exists(a.db)) {
@@ -59,12 +69,16 @@ void run_bh(const BhArgs& a) {
   const bool tty = stderr_is_terminal();
   auto last_save = std::chrono::steady_clock::now();
   auto last_print = last_save;
+  long rounds = 0;
   auto callback = [&](const BasinHoppingStats& st) {
     const auto now = std::chrono::steady_clock::now();
-    if (std::chrono::duration<double>(now - last_save).count() >= a.save_interval) {
+    // The first save comes after the first round, then every save_interval seconds.
+    if (++rounds == 1 ||
+        std::chrono::duration<double>(now - last_save).count() >= a.save_interval) {
       db::write(a.db, land);
       last_save = now;
     }
+    if (rounds == a.exit_after_rounds) std::_Exit(kTestingExit);
     if (tty && std::chrono::duration<double>(now - last_print).count() >= 0.2) {
       std::fprintf(stderr, "\r  step %lld  minima %zu (+%lld)  lowest %.10g  since new %lld   ",
                    static_cast<long long>(st.steps), land.minima.size(),
@@ -77,11 +91,14 @@ void run_bh(const BhArgs& a) {
   const BasinHoppingResult r = basin_hopping(loss, index, a.bh, callback);
   db::write(a.db, land);
   if (tty) std::fprintf(stderr, "\r%80s\r", "");
+  if (!r.note.empty() && !a.json) std::fprintf(stderr, "lossland: note: %s\n", r.note.c_str());
 
   const auto& s = r.stats;
   if (a.json) {
     nlohmann::json j = {{"database", a.db},
                         {"status", to_string(r.status)},
+                        {"resumed", r.resumed},
+                        {"note", r.note},
                         {"hidden", a.hidden},
                         {"lambda", a.lambda},
                         {"steps", s.steps},
@@ -112,7 +129,10 @@ Registrar reg("bh", 10, [](CLI::App& app) {
   auto* c = app.add_subcommand(
       "bh",
       "Basin-hopping: find the minima of a network loss and store them in DB (HDF5).\n"
-      "Running again on an existing DB continues that landscape.");
+      "Running again on an existing DB continues that landscape: a run that was killed or\n"
+      "stopped continues exactly (same minima, same order as one uninterrupted run) when\n"
+      "started again with the same options; a finished one starts a new run from its minima.\n"
+      "One writer at a time: a second command writing DB is refused (DB.lock names the pid).");
   c->add_option("db", args->db, "Database file (created if missing)")->required();
   c->add_option("--hidden,-H", args->hidden, "Hidden nodes N_h (>= 1)")
       ->required()
@@ -124,7 +144,7 @@ Registrar reg("bh", 10, [](CLI::App& app) {
   c->add_option("--stop-after", o.max_steps_without_new,
                 "Stop after K quenches in a row found no new minimum (0: never)")
       ->capture_default_str();
-  c->add_option("--seed", o.seed, "Random seed")->capture_default_str();
+  add_seed_option(c, o.seed, "Random seed");
   c->add_option("--threads,-j", o.threads, "Worker threads (0: all cores)")->capture_default_str();
   c->add_option("--walkers", o.walkers,
                 "Independent walkers; results depend on seed and walkers, not threads")
@@ -141,6 +161,9 @@ Registrar reg("bh", 10, [](CLI::App& app) {
       ->capture_default_str();
   add_save_interval_option(c, args->save_interval);
   c->add_flag("--json", args->json, "Print the summary as JSON");
+  c->add_option("--testing-exit-after-rounds", args->exit_after_rounds,
+                "Testing: exit after N rounds without the final save, as a kill would")
+      ->group("");
   c->callback([args] { run_bh(*args); });
 });
 

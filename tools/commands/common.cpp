@@ -2,8 +2,10 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 
 namespace lossland::cli {
 
@@ -46,8 +48,33 @@ void add_model_options(CLI::App* command, std::string& dataset, std::string& act
 }
 
 void add_save_interval_option(CLI::App* command, double& seconds) {
-  command->add_option("--save-interval", seconds, "Seconds between saves of the database(s)")
-      ->capture_default_str();
+  command
+      ->add_option("--save-interval", seconds,
+                   "Seconds between saves of the database(s) (the first save comes after the "
+                   "first round, whatever this is)")
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            char* end = nullptr;
+            const double v = std::strtod(text.c_str(), &end);
+            if (end == text.c_str() || *end != '\0' || !std::isfinite(v) || !(v > 0))
+              return "must be a finite number of seconds > 0, got '" + text + "'";
+            return std::string();
+          },
+          "SECONDS > 0"));
+}
+
+void add_seed_option(CLI::App* command, std::uint64_t& seed, const std::string& help) {
+  command->add_option("--seed", seed, help + " (0 .. 2^64-1)")
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            const auto first = text.find_first_not_of(" \t");
+            if (first != std::string::npos && (text[first] == '-' || text[first] == '+'))
+              return "must be a whole number >= 0 without a sign, got '" + text + "'";
+            return std::string();
+          },
+          "UINT64"));
 }
 
 std::string fmt_g(double v, int digits) {

@@ -3,6 +3,7 @@
 /// Helpers shared by the subcommands: opening databases, terminal detection, stop signals.
 
 #include <atomic>
+#include <cstdint>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -26,8 +27,11 @@ db::Landscape open_landscape(const std::string& path);
 void add_model_options(CLI::App* command, std::string& dataset, std::string& activation,
                        std::string& regularize);
 
-/// --save-interval SECONDS, shared by the long-running commands.
+/// --save-interval SECONDS, shared by the long-running commands (finite, > 0).
 void add_save_interval_option(CLI::App* command, double& seconds);
+
+/// --seed N, an unsigned 64-bit value: a sign ("-1") is refused rather than wrapped to 2^64-1.
+void add_seed_option(CLI::App* command, std::uint64_t& seed, const std::string& help);
 
 /// Formats a double for tables: %.*g with `digits` significant digits.
 std::string fmt_g(double v, int digits = 10);

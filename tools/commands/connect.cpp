@@ -7,6 +7,7 @@
 #include "commands/command.hpp"
 #include "commands/common.hpp"
 #include "lossland/db/landscape_index.hpp"
+#include "lossland/db/lock.hpp"
 #include "lossland/model/mlp_loss.hpp"
 #include "lossland/search/connect.hpp"
 
@@ -25,21 +26,36 @@ struct ConnectArgs {
 void run_connect(ConnectArgs& a) {
   if (a.all == !a.pair.empty())
     throw std::invalid_argument("connect: give exactly one of --all or --pair I J");
-  if (a.save_interval <= 0) throw std::invalid_argument("--save-interval: must be > 0 seconds");
+  if (!a.pair.empty() && a.pair[0] == a.pair[1])
+    throw std::invalid_argument("--pair " + std::to_string(a.pair[0]) + " " +
+                                std::to_string(a.pair[1]) +
+                                ": a minimum cannot be connected to itself; give two different "
+                                "rows of /minima");
+  const db::WriterLock lock(a.db);  // held until the run ends; refuses a second writer
   db::Landscape land = open_landscape(a.db);
+  land.model.check_searchable();
+  check_cutoff_resolves_lambda(land.model.lambda, a.options.eigen_cutoff);
   const std::size_t minima_before = land.minima.size();
   const std::size_t ts_before = land.transition_states.size();
   if (land.minima.empty())
     throw std::invalid_argument("database '" + a.db +
                                 "' holds no minima: run `lossland bh` on it first");
+  for (const std::int64_t m : a.pair)
+    if (m < 0 || m >= static_cast<std::int64_t>(land.minima.size()))
+      throw std::invalid_argument("--pair: minimum " + std::to_string(m) +
+                                  " is not a row of /minima of '" + a.db + "' (it has " +
+                                  std::to_string(land.minima.size()) + " minima, rows 0.." +
+                                  std::to_string(land.minima.size() - 1) + ")");
   const MlpLoss loss(land.dataset, land.model);
   db::LandscapeIndex index(land);
   install_stop_handlers();
   const bool tty = stderr_is_terminal();
   auto last_save = std::chrono::steady_clock::now();
+  bool saved_once = false;  // the first save comes after the first attempt, then by the timer
   auto callback = [&](const ConnectStats& st) {
     const auto now = std::chrono::steady_clock::now();
-    if (std::chrono::duration<double>(now - last_save).count() >= a.save_interval) {
+    if (!saved_once || std::chrono::duration<double>(now - last_save).count() >= a.save_interval) {
+      saved_once = true;
       db::write(a.db, land);
       last_save = now;
     }

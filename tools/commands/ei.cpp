@@ -6,12 +6,14 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "commands/command.hpp"
 #include "commands/common.hpp"
 #include "lossland/analysis/ei.hpp"
 #include "lossland/analysis/ei_survey.hpp"
 #include "lossland/db/landscape_index.hpp"
+#include "lossland/db/lock.hpp"
 
 namespace lossland::cli {
 namespace {
@@ -104,6 +106,8 @@ void show_detail(const db::Landscape& land, const EiAnalysis& r, int id) {
 }
 
 void run_db(const EiArgs& a) {
+  std::optional<db::WriterLock> lock;  // only when the columns are stored
+  if (!a.no_store) lock.emplace(a.db);
   db::Landscape land = open_landscape(a.db);
   if (land.minima.empty())
     throw std::invalid_argument("database '" + a.db +

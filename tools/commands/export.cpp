@@ -1,12 +1,14 @@
 /// `lossland export DB [--format pathsample|json|dot] --out DIR|FILE`: files that other landscape
 /// tools (PATHSAMPLE, disconnectionDPS, pele, Graphviz) and other programs read.
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "commands/command.hpp"
 #include "commands/common.hpp"
+#include "lossland/db/lock.hpp"
 #include "lossland/graph/export.hpp"
 #include "lossland/graph/pathsample.hpp"
 
@@ -15,12 +17,12 @@ namespace {
 
 struct ExportArgs {
   std::string db, format = "pathsample", out;
-  bool json = false;
+  bool force = false, json = false;
 };
 
 /// Writes `text` to `path` via PATH.tmp and a rename, so a failed write leaves no half file.
 void write_text(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
+  const std::string tmp = db::unique_tmp_name(path);
   {
     std::ofstream f(tmp, std::ios::trunc);
     if (!f)
@@ -30,8 +32,45 @@ void write_text(const std::string& path, const std::string& text) {
     f.flush();
     if (!f) throw std::runtime_error("error while writing '" + tmp + "' (disk full?)");
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
     throw std::runtime_error("cannot rename '" + tmp + "' to '" + path + "'");
+  }
+}
+
+/// Refuses, before anything is written, an --out that is the database itself (even with
+/// --force), an existing file without --force, or (for json and dot) a directory. A pathsample
+/// --out must be a directory: an existing file there is refused the same way.
+void check_target(const ExportArgs& a) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(a.out, ec)) return;
+  if (fs::equivalent(a.out, a.db, ec))
+    throw std::invalid_argument("--out " + a.out +
+                                " is the database being exported: give another file (not even "
+                                "--force replaces the database); nothing was changed");
+  const bool dir = fs::is_directory(a.out, ec);
+  if (a.format == "pathsample") {
+    if (!dir)
+      throw std::invalid_argument("--out " + a.out +
+                                  " is an existing file, but --format pathsample writes a "
+                                  "directory of four files: give a directory; nothing was changed");
+    for (const char* name : {"min.data", "ts.data", "points.min", "points.ts"}) {
+      const fs::path f = fs::path(a.out) / name;
+      if (fs::exists(f, ec) && fs::equivalent(f, a.db, ec))
+        throw std::invalid_argument(f.string() +
+                                    " is the database being exported: give another "
+                                    "directory; nothing was changed");
+    }
+    return;
+  }
+  if (dir)
+    throw std::invalid_argument("--out " + a.out + " is a directory: --format " + a.format +
+                                " writes one file; give a file name");
+  if (!a.force)
+    throw std::invalid_argument("--out " + a.out +
+                                " already exists: choose a new file, or pass --force to replace "
+                                "it; nothing was changed");
 }
 
 std::string title_of(const db::Landscape& land) {
@@ -47,6 +86,7 @@ void run_export(const ExportArgs& a) {
                                 " is not supported: use pathsample, json or dot");
   if (a.format == "pathsample" && a.out.empty())
     throw std::invalid_argument("--format pathsample writes four files: give --out DIR");
+  if (!a.out.empty() && a.out != "-") check_target(a);
   const db::Landscape land = open_landscape(a.db);
   if (land.minima.empty())
     throw std::invalid_argument("'" + a.db +
@@ -123,6 +163,8 @@ Registrar reg("export", 60, [](CLI::App& app) {
   c->add_option("--format,-f", a->format, "pathsample, json or dot")->capture_default_str();
   c->add_option("--out,-o", a->out,
                 "Directory (pathsample, created if missing) or file (json, dot; default stdout)");
+  c->add_flag("--force", a->force,
+              "Replace an existing --out file (json, dot); never the database itself");
   c->add_flag("--json", a->json, "Print a summary of what was written as JSON");
   c->callback([a] { run_export(*a); });
 });

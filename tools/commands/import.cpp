@@ -6,6 +6,7 @@
 
 #include "commands/command.hpp"
 #include "commands/common.hpp"
+#include "lossland/db/lock.hpp"
 #include "lossland/graph/pathsample.hpp"
 
 namespace lossland::cli {
@@ -22,6 +23,7 @@ struct ImportArgs {
 };
 
 void run_import(const ImportArgs& a) {
+  const db::WriterLock lock(a.db);
   if (db::exists(a.db) && !a.force)
     throw std::invalid_argument(
         "'" + a.db + "' already exists: choose a new file or pass --force to replace it");

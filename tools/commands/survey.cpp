@@ -81,7 +81,15 @@ void run_survey(SurveyArgs& a) {
   o.ei = !a.no_ei;
   o.graphs = !a.no_graphs;
   o.validate();
-  load_dataset(o.dataset);  // a missing or malformed dataset fails here, before any work
+  // A missing or malformed dataset, or a model too large to search, fails here, before any
+  // file is created.
+  const Dataset data = load_dataset(o.dataset);
+  for (const int h : o.hidden) {
+    ModelSpec spec;
+    spec.layers = {data.num_inputs(), h, data.num_classes};
+    spec.validate();
+    spec.check_searchable();
+  }
 
   Ranks ranks;
   std::string error;
@@ -163,8 +171,7 @@ Registrar reg("survey", 5, [](CLI::App& app) {
   add_model_options(c, o.dataset, args->activation, args->regularize);
   c->add_option("--threads,-j", o.threads, "Threads shared over landscapes (0: all cores)")
       ->capture_default_str();
-  c->add_option("--seed", o.seed, "Survey seed (each landscape derives its own)")
-      ->capture_default_str();
+  add_seed_option(c, o.seed, "Survey seed (each landscape derives its own)");
   c->add_option("--stop-after", o.bh.max_steps_without_new,
                 "Basin-hopping: converged after this many quenches without a new minimum")
       ->capture_default_str();

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "commands/command.hpp"
@@ -10,6 +11,7 @@
 #include "lossland/analysis/metrics.hpp"
 #include "lossland/analysis/training.hpp"
 #include "lossland/db/landscape_index.hpp"
+#include "lossland/db/lock.hpp"
 
 namespace lossland::cli {
 namespace {
@@ -35,6 +37,8 @@ void run_train(TrainArgs a) {
   }
   a.options.init = analysis::parse_init_distribution(a.init);
   a.options.validate();
+  std::optional<db::WriterLock> lock;  // only when found minima are added
+  if (a.add) lock.emplace(a.db);
   db::Landscape land = open_landscape(a.db);
   const MlpLoss loss(land.dataset, land.model);
   analysis::MetricsOptions mopt;

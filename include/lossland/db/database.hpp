@@ -81,6 +81,10 @@ struct Landscape {
   std::vector<StoredPath> paths;
   /// Free-form root attributes beyond the fixed ones (e.g. run statistics), kept verbatim.
   std::map<std::string, std::string> notes;
+  /// The state of a run in progress (random streams, walkers), float64 arrays by name in group
+  /// /run_state, so that a killed run continues exactly where its last save left it; empty
+  /// when no run is in progress. Written by the search that owns the names (bh_*).
+  std::map<std::string, Eigen::MatrixXd> run_state;
 
   int num_params() const { return model.num_params(); }
 };
@@ -91,14 +95,18 @@ struct Landscape {
 /// as double whatever their file type, so files with a float64 horder stay readable.
 bool is_integer_column(const std::string& name);
 
-/// Reads a database. Throws DatabaseError for a missing file, a file that is not HDF5, a
-/// truncated or corrupt one, a format other than "lossland", a newer format_version, or
-/// datasets whose shapes disagree with the model.
+/// Reads a database. Throws DatabaseError for a missing file, a directory, a file that is not
+/// HDF5, a truncated or corrupt one, a format other than "lossland", a newer format_version,
+/// attributes out of range or inconsistent with each other (layers, num_classes, lambda),
+/// datasets whose shapes disagree with the model, or a stored energy, coordinate, gradient or
+/// eigenvalue that is not a finite number.
 Landscape read(const std::string& path);
 
-/// Writes the whole landscape crash-safely: to PATH.tmp in the same directory, flushed and
-/// fsync'd, then renamed over PATH, so a kill at any moment leaves either the old or the new
-/// complete file. Throws DatabaseError if the directory is not writable.
+/// Writes the whole landscape crash-safely: to a temporary file unique to this process
+/// (PATH.tmp.PID.RANDOM) in the same directory, flushed and fsync'd, then renamed over PATH, so
+/// a kill at any moment leaves either the old or the new complete file. The new file keeps the
+/// old one's permissions (and owner, where allowed). Throws DatabaseError if the directory is
+/// not writable, or PATH is a directory or a read-only file (which is left untouched).
 void write(const std::string& path, const Landscape& landscape);
 
 /// True if PATH exists (it may still be unreadable).

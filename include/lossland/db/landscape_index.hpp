@@ -48,9 +48,9 @@ class LandscapeIndex {
   Lookup add_transition_state(StoredTransitionState t);
 
   const Landscape& landscape() const { return landscape_; }
-  /// The landscape, for tables the index does not look at (analysis columns, /ts_branches,
-  /// /paths). Adding or removing points must go through add_minimum / add_transition_state.
-  Landscape& mutable_landscape() { return landscape_; }
+  /// For what lies beside the points (notes, run_state, analysis columns, /ts_branches, /paths);
+  /// add points only through add_minimum / add_transition_state.
+  Landscape& landscape() { return landscape_; }
   const SamePoint& same() const { return same_; }
 
  private:

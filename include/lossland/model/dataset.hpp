@@ -15,6 +15,11 @@ class DatasetError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Most input columns a dataset may have (a CSV file with more is refused while it is read).
+inline constexpr int kMaxInputs = 10000;
+/// Most classes a dataset may have: a label must be below this.
+inline constexpr int kMaxClasses = 1000;
+
 /// A labelled training set. Row d of `inputs` is x_d; `labels[d]` is its class c(d).
 struct Dataset {
   std::string name;        ///< "xor", a file stem, or a path; stored in the database
@@ -34,8 +39,9 @@ Dataset xor_dataset();
 /// Reads a CSV file: each row holds the input columns then an integer label in the last column.
 /// Blank lines and lines starting with '#' are skipped; a first row that is not numeric is taken
 /// as a header. The number of classes is max(label) + 1 (at least 2) unless `num_classes` > 0.
-/// Throws DatasetError naming the file and line for a ragged row, a non-number, a non-integer or
-/// negative label, a label >= num_classes, an empty file or a missing file.
+/// Throws DatasetError naming the file and line for a ragged row, a non-number (quoted, cut to
+/// 40 characters), a non-integer or negative label, a label >= num_classes or >= kMaxClasses,
+/// more than kMaxInputs inputs, a single class in the whole file, an empty or missing file.
 Dataset load_csv(const std::string& path, int num_classes = 0);
 
 /// Resolves a dataset by name: "xor" (built in), the stem of a file in the data directory

@@ -22,6 +22,14 @@ Activation parse_activation(const std::string& s);
 Regularize parse_regularize(const std::string& s);
 
 /// The architecture and penalty of a network loss.
+/// Largest parameter count a model may have (checked by ModelSpec::validate, so also for every
+/// file read): the dense Hessian alone is P^2 doubles, 800 MB at this bound.
+inline constexpr int kMaxParams = 10000;
+/// Largest parameter count that bh, connect and survey search: every quench diagonalises the
+/// dense P x P Hessian, O(P^3), about 2 s at this bound and 30 s at P = 5000 on one core, and a
+/// landscape needs thousands of quenches. Larger models are refused with this explanation.
+inline constexpr int kMaxSearchParams = 2000;
+
 struct ModelSpec {
   /// Layer widths from the input: {I, H, O}. One hidden layer is implemented; the layout and
   /// the interfaces are per layer so that deeper networks add a loop, not an API.
@@ -33,11 +41,14 @@ struct ModelSpec {
   int inputs() const { return layers.front(); }
   int hidden() const { return layers[1]; }
   int outputs() const { return layers.back(); }
-  /// Number of parameters P = H(I+1) + O(H+1).
+  /// Number of parameters P = H(I+1) + O(H+1), computed without overflow: INT_MAX when the
+  /// true count is larger (validate() refuses such a model).
   int num_params() const;
-  /// Throws std::invalid_argument naming the field: layers (size 3, all >= 1, outputs >= 2),
-  /// lambda (finite, >= 0).
+  /// Throws std::invalid_argument naming the field: layers (size 3, all >= 1, outputs >= 2,
+  /// P <= kMaxParams), lambda (finite, >= 0).
   void validate() const;
+  /// Throws std::invalid_argument if P > kMaxSearchParams (too large to search), saying why.
+  void check_searchable() const;
 };
 
 /// Offsets of the blocks of the canonical parameter vector (DESIGN section 1):

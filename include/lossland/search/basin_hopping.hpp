@@ -79,6 +79,8 @@ std::string to_string(BasinHoppingStatus s);
 struct BasinHoppingResult {
   BasinHoppingStatus status = BasinHoppingStatus::MaxSteps;
   std::string message;
+  bool resumed = false;  ///< continued an interrupted run from the state saved in the landscape
+  std::string note;      ///< what was done about a saved state, for the user (may be empty)
   BasinHoppingStats stats;
 };
 
@@ -87,9 +89,15 @@ struct BasinHoppingResult {
 using BasinHoppingCallback = std::function<bool(const BasinHoppingStats&)>;
 
 /// Runs basin-hopping on `loss`, adding every distinct minimum (up to symmetry) to `index`.
-/// Minima already in the landscape are kept; walkers of a resumed run start from them. The
-/// all-zero point, stationary for every network loss, is checked first and stored when it is a
-/// minimum.
+/// Minima already in the landscape are kept. The all-zero point, stationary for every network
+/// loss, is checked first and stored when it is a minimum.
+/// Exact resume: before every callback the run's state (random streams, walkers, counters) is
+/// put in the landscape's run_state beside the minima found so far, so a save from the callback
+/// holds everything; a run that finds such a state saved with the same settings (everything
+/// but threads) continues it exactly: an interrupted run, continued, gives the same minima in
+/// the same order as one run. A finished run clears the state; a landscape without one starts
+/// a new run whose walkers start from the lowest stored minima, with streams salted by the
+/// number of stored minima.
 BasinHoppingResult basin_hopping(const Loss& loss, db::LandscapeIndex& index,
                                  const BasinHoppingOptions& options,
                                  const BasinHoppingCallback& callback = {});
