@@ -146,6 +146,8 @@ void restart_connect_stage(db::Landscape& land) {
   for (auto& [name, column] : land.minima_columns) column.conservativeResize(rows, Eigen::NoChange);
   land.transition_states.clear();
   land.ts_columns.clear();
+  land.ts_branches.clear();
+  land.paths.clear();
 }
 
 /// Runs the unfinished stages of one landscape, saving after each (and periodically inside the

@@ -91,7 +91,9 @@ TEST_F(ResumeCli, BhStoppedAfterAnyRoundResumesToTheSameDatabase) {
 
 TEST_F(ResumeCli, BhKilledWithSigkillResumesToTheSameDatabase) {
   const std::string ref = path("ref.h5");
-  const std::string args = " --hidden 6 --lambda 1e-5 --seed 5 --steps 800 --stop-after 0 -j 1";
+  // Long enough (about 2 s on a quiet machine) that both kills land inside the run: a run that
+  // finished before its kill would be continued by the second command, not resumed.
+  const std::string args = " --hidden 6 --lambda 1e-5 --seed 5 --steps 6000 --stop-after 0 -j 1";
   ASSERT_EQ(run_cli("bh " + ref + args).code, 0);
   for (const double seconds : {0.05, 0.7}) {
     SCOPED_TRACE("killed after " + std::to_string(seconds) + " s");
@@ -101,7 +103,7 @@ TEST_F(ResumeCli, BhKilledWithSigkillResumesToTheSameDatabase) {
     std::istringstream words(args + " --save-interval 0.02");
     for (std::string w; words >> w;) argv.push_back(w);
     const bool killed = run_and_kill(argv, seconds, path("bh.log"));
-    if (!killed) std::printf("bh finished before the kill at %.2f s\n", seconds);
+    ASSERT_TRUE(killed) << "bh finished before the kill at " << seconds << " s";
     const CliRun resumed = run_cli("bh " + db + args + " --save-interval 0.02");
     ASSERT_EQ(resumed.code, 0) << resumed.out;
     expect_same_landscape(ref, db);

@@ -11,8 +11,8 @@
 #include "commands/common.hpp"
 #include "lossland/graph/disconnectivity.hpp"
 #include "lossland/graph/render.hpp"
-#include "lossland/survey/paper_figures.hpp"
 #include "lossland/kinetics/free_energy.hpp"
+#include "lossland/survey/paper_figures.hpp"
 
 namespace lossland::cli {
 namespace {
