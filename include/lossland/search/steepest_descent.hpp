@@ -66,7 +66,7 @@ struct PathOptions {
   /// rounding picks. Round-off offsets are ~1e-16..1e-13. 0 turns this off. Range [0, 1e-6].
   double subspace_tolerance = 1e-10;
   /// Nested branch points allowed below one saddle. Range [0, 16].
-  int max_branch_depth = 4;
+  int max_branch_depth = 12;
   /// Points kept per path (evenly in arc length, ends included) for profiles. Range [2, 1e6].
   int max_saved_points = 32;
 
