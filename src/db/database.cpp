@@ -612,14 +612,20 @@ class Reader {
     return v;
   }
 
+  /// The 1-D int64 `ts` dataset that keys the rows of /ts_branches and /paths.
+  std::vector<std::int64_t> key_column(hid_t group, const std::string& where) const {
+    std::vector<std::int64_t> ts;
+    const Dims dims = dataset(group, where, "ts", H5T_NATIVE_INT64, ts);
+    expect_shape(where, "ts", dims, ts.size(), -1, "1-D");
+    return ts;
+  }
+
   /// /ts_branches, when present: every row names a transition state, a side and a minimum.
   void read_branches(Landscape& ls) const {
     const std::string where = "/ts_branches";
     if (H5Lexists(file_, where.c_str(), H5P_DEFAULT) <= 0) return;
     const Handle g = group(where);
-    std::vector<std::int64_t> ts;
-    const Dims dims = dataset(g.get(), where, "ts", H5T_NATIVE_INT64, ts);
-    expect_shape(where, "ts", dims, ts.size(), -1, "1-D");
+    const std::vector<std::int64_t> ts = key_column(g.get(), where);
     const auto side = column<std::int64_t>(g.get(), where, "side", ts.size());
     const auto minimum = column<std::int64_t>(g.get(), where, "minimum", ts.size());
     const auto depth = column<std::int64_t>(g.get(), where, "depth", ts.size());
@@ -643,9 +649,7 @@ class Reader {
     const std::string where = "/paths";
     if (H5Lexists(file_, where.c_str(), H5P_DEFAULT) <= 0) return;
     const Handle g = group(where);
-    std::vector<std::int64_t> ts;
-    const Dims dims = dataset(g.get(), where, "ts", H5T_NATIVE_INT64, ts);
-    expect_shape(where, "ts", dims, ts.size(), -1, "1-D");
+    const std::vector<std::int64_t> ts = key_column(g.get(), where);
     const auto side = column<std::int64_t>(g.get(), where, "side", ts.size());
     const auto s = column<double>(g.get(), where, "s", ts.size());
     const auto energy = column<double>(g.get(), where, "energy", ts.size());
