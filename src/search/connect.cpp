@@ -42,15 +42,16 @@ struct Job {
   int sign = 1;               ///< single-ended direction along the mode
 };
 
-std::vector<TsCandidate> run_job(const Loss& loss, const db::Landscape& land, const Job& job,
-                                 const ConnectOptions& o) {
+std::vector<TsCandidate> run_job(const Loss& loss, const db::LandscapeIndex& index,
+                                 const Job& job, const ConnectOptions& o) {
+  const db::Landscape& land = index.landscape();
   if (!job.single_ended) {
     ConnectOptions varied = o;
     if (job.attempt > 0) {  // a second try: denser band with a climbing image
       varied.dneb.image_density *= 2.0;
       varied.dneb.climbing_image = true;
     }
-    return double_ended_attempt(loss, land, job.i, job.j, varied);
+    return double_ended_attempt(loss, land, job.i, job.j, varied, &index);
   }
   const db::StoredPoint& m = land.minima[job.i];
   const Classification c = classify(loss, m.coords, o.eigen_cutoff, true);
@@ -60,7 +61,7 @@ std::vector<TsCandidate> run_job(const Loss& loss, const db::Landscape& land, co
   ConnectOptions small = o;
   small.hef.trust_radius = o.single_ended_step;
   const Eigen::VectorXd start = m.coords + o.single_ended_step * v;
-  return {refine_transition_state(loss, start, small, v, &land)};
+  return {refine_transition_state(loss, start, small, v, &land, &index)};
 }
 
 /// How many of a minimum's softest modes to search single-ended: `wanted`, extended over any
@@ -79,9 +80,9 @@ bool run_batch(const Loss& loss, db::LandscapeIndex& index, const std::vector<Jo
                const ConnectOptions& o, ConnectStats& st) {
   std::vector<std::vector<TsCandidate>> results(jobs.size());
   const int threads = o.threads > 0 ? o.threads : omp_get_num_procs();
-  const db::Landscape& land = index.landscape();
+  const db::LandscapeIndex& known = index;  // read-only while the jobs run
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-  for (std::size_t k = 0; k < jobs.size(); ++k) results[k] = run_job(loss, land, jobs[k], o);
+  for (std::size_t k = 0; k < jobs.size(); ++k) results[k] = run_job(loss, known, jobs[k], o);
   bool anything_new = false;
   for (const auto& batch : results) {
     ++st.attempts;
@@ -260,7 +261,7 @@ std::vector<int> connected_components(const db::Landscape& land, int* count) {
 
 TsCandidate refine_transition_state(const Loss& loss, const Eigen::VectorXd& guess,
                                     const ConnectOptions& o, const Eigen::VectorXd& direction,
-                                    const db::Landscape* land) {
+                                    const db::Landscape* land, const db::LandscapeIndex* known) {
   TsCandidate c;
   const ModelSpec* spec = land ? &land->model : nullptr;
   const HefResult h = hef(loss, guess, o.hef, direction);
@@ -276,6 +277,11 @@ TsCandidate refine_transition_state(const Loss& loss, const Eigen::VectorXd& gue
   const Classification ts = classify(loss, x, o.eigen_cutoff);
   if (ts.kind != PointKind::TransitionState || ts.grad_rms > o.hef.rms_tolerance) {
     c.why = "refined point is a " + to_string(ts.kind);
+    return c;
+  }
+  c.ts = {ts.energy, x, ts.grad_rms, ts.eigenvalues};
+  if (known && known->find_transition_state(ts.energy, x) >= 0) {
+    c.is_ts = c.known = true;
     return c;
   }
   const SaddleDescent d = descend_saddle(
@@ -301,7 +307,6 @@ TsCandidate refine_transition_state(const Loss& loss, const Eigen::VectorXd& gue
     c.paths[s] = l[r].path;
     downsample_path(c.paths[s], o.path.max_saved_points);
   }
-  c.ts = {ts.energy, x, ts.grad_rms, ts.eigenvalues};
   c.is_ts = true;
   return c;
 }
@@ -312,7 +317,8 @@ std::vector<ParameterMap> path_symmetries(const db::Landscape& land, const Eigen
 
 std::vector<TsCandidate> double_ended_attempt(const Loss& loss, const db::Landscape& land,
                                               std::int64_t i, std::int64_t j,
-                                              const ConnectOptions& o) {
+                                              const ConnectOptions& o,
+                                              const db::LandscapeIndex* known) {
   const Eigen::VectorXd& a = land.minima[i].coords;
   const Eigen::VectorXd b = align(land.model, a, land.minima[j].coords).aligned;
   const DnebResult band = dneb(loss, a, b, o.dneb);
@@ -327,7 +333,8 @@ std::vector<TsCandidate> double_ended_attempt(const Loss& loss, const db::Landsc
   }
   std::vector<TsCandidate> out;
   for (int k : picks)
-    out.push_back(refine_transition_state(loss, band.images[k], o, Eigen::VectorXd(), &land));
+    out.push_back(
+        refine_transition_state(loss, band.images[k], o, Eigen::VectorXd(), &land, known));
   return out;
 }
 
@@ -336,6 +343,10 @@ bool store_candidate(db::LandscapeIndex& index, const TsCandidate& c, ConnectSta
   if (!c.is_ts) {
     ++st.rejected;
     ++st.rejected_because[c.why];
+    return false;
+  }
+  if (c.known) {
+    ++st.known_ts;
     return false;
   }
   std::vector<db::Lookup> found[2];

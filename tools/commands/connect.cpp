@@ -83,6 +83,7 @@ void run_connect(ConnectArgs& a) {
                         {"branched_transition_states", s.branched_ts},
                         {"connected_sets", s.components},
                         {"attempts", s.attempts},
+                        {"known_candidates", s.known_ts},
                         {"rejected_candidates", s.rejected},
                         {"rejected_because", s.rejected_because},
                         {"passes", s.passes},
@@ -97,9 +98,11 @@ void run_connect(ConnectArgs& a) {
       land.minima.size(), land.minima.size() - minima_before, land.transition_states.size(),
       land.transition_states.size() - ts_before, static_cast<long long>(s.degenerate_ts),
       static_cast<long long>(s.branched_ts), s.components, s.components == 1 ? "" : "s");
-  std::printf("  %lld attempts, %lld candidates rejected, %d refinement passes, %.2f s\n",
-              static_cast<long long>(s.attempts), static_cast<long long>(s.rejected), s.passes,
-              s.seconds);
+  std::printf(
+      "  %lld attempts, %lld candidates already stored, %lld rejected, %d refinement passes, "
+      "%.2f s\n",
+      static_cast<long long>(s.attempts), static_cast<long long>(s.known_ts),
+      static_cast<long long>(s.rejected), s.passes, s.seconds);
   for (const auto& [why, count] : s.rejected_because)
     std::printf("    rejected %lld: %s\n", static_cast<long long>(count), why.c_str());
 }
