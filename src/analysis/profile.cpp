@@ -40,10 +40,10 @@ TwoPaths paths_of(const Loss& loss, const db::Landscape& land, const db::Landsca
   std::int64_t reached[2];
   std::vector<ProfilePoint> pts[2];
   for (int s = 0; s < 2; ++s) {
-    const std::vector<DescentLeaf> l = leaves(d.side[s]);
+    const std::vector<DescentLeaf> l = leaves(d.side[s], false);
     const DescentLeaf& leaf = l[representative_leaf(l)];
     reached[s] = index.find_minimum(leaf.minimum.energy, leaf.minimum.x);
-    for (const PathPoint& p : leaf.path) pts[s].push_back({p.s, p.energy});
+    for (const PathPoint& p : leaf_path(d.side[s], leaf)) pts[s].push_back({p.s, p.energy});
   }
   const bool swapped = reached[0] != ts.min1 && reached[1] == ts.min1;
   r.to[0] = std::move(pts[swapped ? 1 : 0]);

@@ -42,8 +42,8 @@ struct Job {
   int sign = 1;               ///< single-ended direction along the mode
 };
 
-std::vector<TsCandidate> run_job(const Loss& loss, const db::LandscapeIndex& index,
-                                 const Job& job, const ConnectOptions& o) {
+std::vector<TsCandidate> run_job(const Loss& loss, const db::LandscapeIndex& index, const Job& job,
+                                 const ConnectOptions& o) {
   const db::Landscape& land = index.landscape();
   if (!job.single_ended) {
     ConnectOptions varied = o;
@@ -292,19 +292,24 @@ TsCandidate refine_transition_state(const Loss& loss, const Eigen::VectorXd& gue
   }
   db::StoredPoint* rep[2] = {&c.plus, &c.minus};
   for (int s = 0; s < 2; ++s) {
-    const std::vector<DescentLeaf> l = leaves(d.side[s]);
+    const std::vector<DescentLeaf> l = leaves(d.side[s], false);
     if (l.empty()) {
       c.why = "steepest-descent path: no minimum";
       return c;
     }
-    for (const DescentLeaf& leaf : l) {
-      const PathStationary& m = leaf.minimum;
-      c.leaves[s].push_back(
-          {{m.energy, m.x, m.grad_rms, m.eigenvalues}, leaf.branch_energy, leaf.depth});
+    c.branched |= d.side[s].branched;
+    for (std::size_t k = 0; k < l.size(); ++k) {
+      const PathStationary& m = l[k].minimum;
+      bool listed = false;  // the same point along another branch (e.g. two routes to it)
+      for (std::size_t q = 0; q < k && !listed; ++q) listed = l[q].minimum.x == m.x;
+      if (!listed)
+        c.leaves[s].push_back(
+            {{m.energy, m.x, m.grad_rms, m.eigenvalues}, l[k].branch_energy, l[k].depth});
     }
     const std::size_t r = representative_leaf(l);
-    *rep[s] = c.leaves[s][r].minimum;
-    c.paths[s] = l[r].path;
+    *rep[s] = {l[r].minimum.energy, l[r].minimum.x, l[r].minimum.grad_rms,
+               l[r].minimum.eigenvalues};
+    c.paths[s] = leaf_path(d.side[s], l[r]);
     downsample_path(c.paths[s], o.path.max_saved_points);
   }
   c.is_ts = true;
@@ -373,13 +378,17 @@ bool store_candidate(db::LandscapeIndex& index, const TsCandidate& c, ConnectSta
     flag.conservativeResize(static_cast<Eigen::Index>(land.transition_states.size()), 1);
     flag.bottomRows(flag.rows() - old).setConstant(std::nan(""));
   }
-  flag(ts.index, 0) = c.branched() ? 1.0 : 0.0;
-  if (c.branched()) {
+  flag(ts.index, 0) = c.branched ? 1.0 : 0.0;
+  if (c.branched) {
     ++st.branched_ts;
-    for (int s = 0; s < 2; ++s)
+    // One row per (side, minimum): symmetric copies of a leaf are the same stored minimum.
+    for (int s = 0; s < 2; ++s) {
+      std::set<std::int64_t> listed;
       for (std::size_t k = 0; k < c.leaves[s].size(); ++k)
-        land.ts_branches.push_back({ts.index, s + 1, found[s][k].index,
-                                    c.leaves[s][k].branch_energy, c.leaves[s][k].depth});
+        if (listed.insert(found[s][k].index).second)
+          land.ts_branches.push_back({ts.index, s + 1, found[s][k].index,
+                                      c.leaves[s][k].branch_energy, c.leaves[s][k].depth});
+    }
   }
   if (save_paths) {
     for (int s = 0; s < 2; ++s) {

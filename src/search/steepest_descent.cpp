@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <optional>
 #include <stdexcept>
 
 namespace lossland {
@@ -45,16 +47,37 @@ Local evaluate(const Loss& loss, const Eigen::VectorXd& x, int& hessians) {
   return l;
 }
 
-/// Averages a point over the symmetries that fix the path (its exact subspace).
+/// Averages a point over the symmetries that fix the path (its exact subspace). The average
+/// (1/|G|) sum_g g(x) is a linear map; it is assembled once as a sparse matrix (row k: the
+/// coefficients of the parameters that the group's elements move to k), so applying it costs
+/// its nonzeros, not |G| P.
 class Projector {
  public:
   Projector() = default;
-  explicit Projector(std::vector<ParameterMap> group) : group_(std::move(group)) {}
+  explicit Projector(std::vector<ParameterMap> group) : group_(std::move(group)) {
+    if (group_.size() < 2) return;
+    const std::size_t P = group_.front().perm.size();
+    const double w = 1.0 / static_cast<double>(group_.size());
+    std::vector<std::map<int, double>> rows(P);
+    for (const ParameterMap& g : group_)
+      for (std::size_t k = 0; k < P; ++k) rows[k][g.perm[k]] += w * g.sign[k];
+    start_.push_back(0);
+    for (const auto& row : rows) {
+      for (const auto& [j, c] : row)
+        if (c != 0) entries_.push_back({j, c});
+      start_.push_back(entries_.size());
+    }
+  }
   Eigen::VectorXd operator()(const Eigen::VectorXd& x) const {
     if (group_.size() < 2) return x;
-    Eigen::VectorXd sum = Eigen::VectorXd::Zero(x.size());
-    for (const ParameterMap& g : group_) sum += g(x);
-    return sum / static_cast<double>(group_.size());
+    Eigen::VectorXd out(x.size());
+    for (Eigen::Index k = 0; k < x.size(); ++k) {
+      double sum = 0;
+      for (std::size_t e = start_[k]; e < start_[k + 1]; ++e)
+        sum += entries_[e].second * x[entries_[e].first];
+      out[k] = sum;
+    }
+    return out;
   }
   const std::vector<ParameterMap>& group() const { return group_; }
   /// The elements that also fix the point x and the direction v.
@@ -68,6 +91,8 @@ class Projector {
 
  private:
   std::vector<ParameterMap> group_;
+  std::vector<std::size_t> start_;               ///< row k's entries: [start_[k], start_[k+1])
+  std::vector<std::pair<int, double>> entries_;  ///< (column, coefficient)
 };
 
 /// (1 - e^{-lambda t}) / lambda, the LQA's displacement per unit of -F_i (t for lambda = 0).
@@ -86,7 +111,9 @@ Eigen::VectorXd lqa_step(const Local& l, double t) {
   return d;
 }
 
-/// The time at which the LQA path from l is a distance h from its start (|d(t)| grows with t).
+/// The time at which the LQA path from l is a distance h from its start (|d(t)| grows with t),
+/// to a relative 1e-6 in t: h is only the error control's target length, and the step taken is
+/// the model's exact displacement at the t returned, so t needs no more digits.
 /// Returns inf when the model's path never gets that far (it ends at the model's minimum).
 double lqa_time(const Local& l, double h) {
   const double gnorm = l.F.norm();
@@ -101,7 +128,7 @@ double lqa_time(const Local& l, double h) {
       lo = mid;
     else
       hi = mid;
-    if (hi - lo <= 1e-13 * hi) break;
+    if (hi - lo <= 1e-6 * hi) break;
   }
   return hi;
 }
@@ -163,11 +190,14 @@ PathStationary stationary(const Local& l, double cutoff) {
   return s;
 }
 
-/// Eigenvector u oriented so that its entry of largest magnitude (the first of equals) is > 0.
+/// Eigenvector u oriented so that its entry of largest magnitude is > 0; among entries whose
+/// magnitudes agree to a relative 1e-8 (in a symmetric subspace entries come in pairs of equal
+/// magnitude, equal only up to round-off) the first decides, so that round-off cannot flip the
+/// orientation, and with it which of two twin minima a path names first.
 Eigen::VectorXd oriented(const Eigen::VectorXd& u) {
+  const double big = u.cwiseAbs().maxCoeff();
   Eigen::Index k = 0;
-  for (Eigen::Index i = 1; i < u.size(); ++i)
-    if (std::abs(u[i]) > std::abs(u[k])) k = i;
+  while (k + 1 < u.size() && std::abs(u[k]) < big * (1 - 1e-8)) ++k;
   return u[k] < 0 ? Eigen::VectorXd(-u) : u;
 }
 
@@ -243,8 +273,21 @@ std::pair<double, double> closest_approach(const Local& l) {
   return {hi, dist(hi)};
 }
 
+/// The branch points a side has branched at (energy, coordinates): a path that runs into one
+/// again is a revisit (see DescentPath).
+using Visited = std::vector<std::pair<double, Eigen::VectorXd>>;
+
+bool visited(const Visited& seen, const Local& b) {
+  const double tx = 1e-7 * std::max(1.0, b.x.norm());
+  const double te = 1e-12 * std::max(1.0, std::abs(b.E));
+  for (const auto& [E, x] : seen)
+    if (std::abs(E - b.E) <= te && (x - b.x).norm() <= tx) return true;
+  return false;
+}
+
 void follow(const Loss& loss, const Eigen::VectorXd& origin, const Eigen::VectorXd& x0, double s0,
-            double h0, int depth, const PathOptions& o, const Projector& proj, DescentPath& out);
+            double h0, int depth, const PathOptions& o, const Projector& proj, Visited& seen,
+            DescentPath& out);
 
 /// The directions a branch point's paths leave along: its `index` negative eigenvectors, except
 /// that within a cluster of equal eigenvalues (relative 1e-8; symmetric copies of one mode, e.g.
@@ -278,22 +321,19 @@ Eigen::MatrixXd branch_directions(const Local& b, int index) {
   return dirs;
 }
 
-/// The image of a descent under a symmetry g of E: the same path, every point mapped by g.
-DescentPath mapped(const DescentPath& d, const ParameterMap& g) {
-  DescentPath m = d;
-  for (PathPoint& p : m.points) p.x = g(p.x);
-  m.end.x = g(d.end.x);
-  for (DescentPath& b : m.branches) b = mapped(b, g);
-  return m;
-}
-
 /// Branches at the stationary point b (index >= 1): both directions of each negative mode.
 /// A direction that a symmetry fixing b maps from one already followed is not followed again:
 /// its path is that symmetry's image of the earlier one (exactly, as g leaves E unchanged).
 void branch(const Loss& loss, const Local& b, double s, int depth, const PathOptions& o,
-            const Projector& proj, DescentPath& out) {
+            const Projector& proj, Visited& seen, DescentPath& out) {
   out.branched = true;
   out.end = stationary(b, o.eigen_cutoff);
+  if (o.reuse_branch_points && visited(seen, b)) {
+    out.revisit = true;
+    out.status = DescentStatus::Minimum;
+    return;
+  }
+  seen.push_back({b.E, b.x});
   if (depth >= o.max_branch_depth) {
     out.status = DescentStatus::BranchDepth;
     out.message = "branch points nested deeper than " + std::to_string(o.max_branch_depth);
@@ -307,11 +347,19 @@ void branch(const Loss& loss, const Local& b, double s, int depth, const PathOpt
       DescentPath child;
       const Eigen::VectorXd u = sign * oriented(dirs.col(j));
       bool done = false;
-      for (std::size_t q = 0; q < followed.size() && !done; ++q)
+      for (std::size_t q = 0; o.reuse_branch_points && q < followed.size() && !done; ++q)
         for (const ParameterMap& g : proj.group())
           if ((g(followed[q]) - u).norm() <= 1e-8) {
-            child = mapped(out.branches[q], g);
-            child.steps = child.hessians = 0;
+            const DescentPath& original = out.branches[q];
+            child.image_of = static_cast<int>(q);
+            child.image_map = g;
+            child.status = original.status;
+            child.message = original.message;
+            child.branched = original.branched;
+            child.revisit = original.revisit;
+            child.length = original.length;
+            child.end = original.end;
+            child.end.x = g(original.end.x);
             done = true;
             break;
           }
@@ -328,7 +376,7 @@ void branch(const Loss& loss, const Local& b, double s, int depth, const PathOpt
       } else {
         child.points.push_back({s, b.E, b.x});
         const Projector sub = proj.fixing(b.x, u);
-        follow(loss, b.x, sub(b.x + d * u), s + d, d, depth + 1, o, sub, child);
+        follow(loss, b.x, sub(b.x + d * u), s + d, d, depth + 1, o, sub, seen, child);
       }
       out.steps += child.steps;
       out.hessians += child.hessians;
@@ -361,7 +409,8 @@ void suppress_roundoff_modes(Local& l, const PathOptions& o) {
 
 /// Follows the path from x0, pushed off the stationary point `origin`, to its end.
 void follow(const Loss& loss, const Eigen::VectorXd& origin, const Eigen::VectorXd& x0, double s0,
-            double h0, int depth, const PathOptions& o, const Projector& proj, DescentPath& out) {
+            double h0, int depth, const PathOptions& o, const Projector& proj, Visited& seen,
+            DescentPath& out) {
   // A stationary point closer to the origin than half the push-off is the origin itself (on
   // very soft modes the push-off lowers E by less than its round-off).
   const double near_origin = 0.5 * (x0 - origin).norm();
@@ -394,7 +443,7 @@ void follow(const Loss& loss, const Eigen::VectorXd& origin, const Eigen::Vector
       if (out.end.index > 0) {
         out.length = s - s0;
         downsample_path(out.points, o.max_saved_points);
-        return branch(loss, b, s, depth, o, proj, out);
+        return branch(loss, b, s, depth, o, proj, seen, out);
       }
       return finish(DescentStatus::Minimum, "");
     }
@@ -414,7 +463,7 @@ void follow(const Loss& loss, const Eigen::VectorXd& origin, const Eigen::Vector
             out.points.push_back({s, b.E, b.x});
             out.length = s - s0;
             downsample_path(out.points, o.max_saved_points);
-            return branch(loss, b, s, depth, o, proj, out);
+            return branch(loss, b, s, depth, o, proj, seen, out);
           }
         }
       }
@@ -481,17 +530,59 @@ void follow(const Loss& loss, const Eigen::VectorXd& origin, const Eigen::Vector
   }
 }
 
-void collect(const DescentPath& d, std::vector<PathPoint> prefix, int depth, double branch_E,
-             std::vector<DescentLeaf>& out) {
-  prefix.insert(prefix.end(), d.points.begin(), d.points.end());
-  if (!d.branched) {
-    if (d.ok()) out.push_back({d.end, std::move(prefix), depth, branch_E});
-    return;
+/// Follows a branch's image_of chain to the branch that has a path of its own; `map` becomes
+/// the symmetry that carries that branch onto branch k (nullopt: k has its own path).
+std::size_t resolve_image(const std::vector<DescentPath>& branches, std::size_t k,
+                          std::optional<ParameterMap>& map) {
+  map.reset();
+  while (branches[k].image_of >= 0) {
+    map = map ? map->after(branches[k].image_map) : branches[k].image_map;
+    k = static_cast<std::size_t>(branches[k].image_of);
   }
-  for (const auto& b : d.branches) {
-    std::vector<PathPoint> p = prefix;
-    if (!b.points.empty()) p.pop_back();  // the branch point starts the child too
-    collect(b, std::move(p), depth + 1, d.end.energy, out);
+  return k;
+}
+
+/// A stationary point, or path points, carried by a symmetry (the spectrum is unchanged).
+PathStationary carried(PathStationary p, const std::optional<ParameterMap>& g) {
+  if (g) p.x = (*g)(p.x);
+  return p;
+}
+
+/// Appends d's points (without the first, which its parent ends with, unless `first`).
+void append_points(const DescentPath& d, const std::optional<ParameterMap>& g, bool first,
+                   std::vector<PathPoint>& to) {
+  for (std::size_t k = first ? 0 : 1; k < d.points.size(); ++k) {
+    to.push_back(d.points[k]);
+    if (g) to.back().x = (*g)(to.back().x);
+  }
+}
+
+/// Leaves below d, whose points are carried by g; prefix: the path so far (null: no paths).
+void collect(const DescentPath& d, const std::optional<ParameterMap>& g,
+             std::vector<PathPoint>* prefix, std::vector<int>& route, int depth, double branch_E,
+             std::vector<DescentLeaf>& out) {
+  if (prefix) append_points(d, g, prefix->empty(), *prefix);
+  if (!d.branched) {
+    if (d.ok()) {
+      out.push_back({carried(d.end, g), {}, depth, branch_E, route});
+      if (prefix) out.back().path = *prefix;
+    }
+  } else if (!d.revisit) {
+    for (std::size_t k = 0; k < d.branches.size(); ++k) {
+      std::optional<ParameterMap> m;
+      const DescentPath& b = d.branches[resolve_image(d.branches, k, m)];
+      // The symmetry from the original branch to this point: first m, then the one above.
+      std::optional<ParameterMap> total = g;
+      if (m) total = g ? g->after(*m) : *m;
+      route.push_back(static_cast<int>(k));
+      if (prefix) {
+        std::vector<PathPoint> p = *prefix;
+        collect(b, total, &p, route, depth + 1, d.end.energy, out);
+      } else {
+        collect(b, total, nullptr, route, depth + 1, d.end.energy, out);
+      }
+      route.pop_back();
+    }
   }
 }
 
@@ -539,10 +630,30 @@ void PathOptions::validate() const {
   require(max_saved_points >= 2 && max_saved_points <= 1000000, "max_saved_points", "in [2, 1e6]");
 }
 
-std::vector<DescentLeaf> leaves(const DescentPath& d) {
+std::vector<DescentLeaf> leaves(const DescentPath& d, bool with_paths) {
   std::vector<DescentLeaf> out;
-  collect(d, {}, 0, 0.0, out);
+  std::vector<int> route;
+  std::vector<PathPoint> prefix;
+  collect(d, std::nullopt, with_paths ? &prefix : nullptr, route, 0, 0.0, out);
   return out;
+}
+
+std::vector<PathPoint> leaf_path(const DescentPath& d, const DescentLeaf& leaf) {
+  std::vector<PathPoint> path;
+  std::optional<ParameterMap> g;
+  const DescentPath* at = &d;
+  append_points(*at, g, true, path);
+  for (const int k : leaf.route) {
+    if (k < 0 || static_cast<std::size_t>(k) >= at->branches.size())
+      throw std::invalid_argument("leaf_path: the leaf's route does not fit the descent");
+    std::optional<ParameterMap> m;
+    const DescentPath& b =
+        at->branches[resolve_image(at->branches, static_cast<std::size_t>(k), m)];
+    if (m) g = g ? g->after(*m) : *m;
+    at = &b;
+    append_points(*at, g, false, path);
+  }
+  return path;
 }
 
 std::size_t representative_leaf(const std::vector<DescentLeaf>& l) {
@@ -599,7 +710,8 @@ SaddleDescent descend_saddle(const Loss& loss, const Eigen::VectorXd& ts, const 
       p.points.push_back({0.0, l.E, l.x});
       const Eigen::VectorXd v = sign * oriented(l.U.col(0));
       const Projector proj = Projector(symmetries).fixing(l.x, v);
-      follow(loss, l.x, proj(l.x + d * v), d, d, 0, o, proj, p);
+      Visited seen;
+      follow(loss, l.x, proj(l.x + d * v), d, d, 0, o, proj, seen, p);
     }
     if (side == 0) p.hessians += hessians;
     if (!p.ok() && r.ok()) {

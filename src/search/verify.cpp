@@ -75,8 +75,8 @@ EdgeResult check_edge(const Loss& loss, const db::Landscape& land, const db::Lan
   std::int64_t rep[2];
   std::set<std::pair<int, std::int64_t>> leaf_set;  // (side 0/1, minimum row)
   for (int s = 0; s < 2; ++s) {
-    const std::vector<DescentLeaf> l = leaves(d.side[s]);
-    r.branched |= l.size() > 1;
+    const std::vector<DescentLeaf> l = leaves(d.side[s], false);
+    r.branched |= d.side[s].branched;
     for (std::size_t k = 0; k < l.size(); ++k) {
       const std::int64_t m = index.find_minimum(l[k].minimum.energy, l[k].minimum.x);
       if (m < 0)

@@ -150,6 +150,44 @@ int verify_transition_states(const MlpLoss& loss, const db::Landscape& land, std
 
 /// Every minimum (including those first seen at the bottom of a descent) is a tight minimum
 /// and none is a symmetric twin of another.
+/// Brute force for the branch-point reuse: every branched transition state whose symmetry group
+/// is small is descended again following every branch (no images, no revisits); each side
+/// reaches the same points, and its representative minimum is the same.
+int expect_reuse_gives_the_leaves_of_every_branch(const MlpLoss& loss, const db::Landscape& land) {
+  int compared = 0;
+  PathOptions all;
+  all.reuse_branch_points = false;
+  for (std::size_t t = 0; t < land.transition_states.size(); ++t) {
+    const Eigen::VectorXd& x = land.transition_states[t].coords;
+    const std::vector<ParameterMap> group = path_symmetries(land, x);
+    if (group.size() > 8) continue;
+    const SaddleDescent reused = descend_saddle(loss, x, {}, group);
+    if (!reused.side[0].branched && !reused.side[1].branched) continue;
+    const SaddleDescent every = descend_saddle(loss, x, all, group);
+    if (!reused.ok() || !every.ok()) {
+      ADD_FAILURE() << "transition state " << t << ": " << reused.message << every.message;
+      continue;
+    }
+    ++compared;
+    for (int s = 0; s < 2; ++s) {
+      const std::vector<DescentLeaf> a = leaves(reused.side[s], false);
+      const std::vector<DescentLeaf> b = leaves(every.side[s], false);
+      auto has = [](const std::vector<DescentLeaf>& l, const Eigen::VectorXd& m) {
+        for (const DescentLeaf& leaf : l)
+          if ((leaf.minimum.x - m).norm() <= 1e-7 * std::max(1.0, m.norm())) return true;
+        return false;
+      };
+      for (const DescentLeaf& leaf : a) EXPECT_TRUE(has(b, leaf.minimum.x)) << "ts " << t;
+      for (const DescentLeaf& leaf : b) EXPECT_TRUE(has(a, leaf.minimum.x)) << "ts " << t;
+      EXPECT_LE(reused.side[s].steps, every.side[s].steps);
+      const Eigen::VectorXd& ra = a[representative_leaf(a)].minimum.x;
+      const Eigen::VectorXd& rb = b[representative_leaf(b)].minimum.x;
+      EXPECT_LE((ra - rb).norm(), 1e-7 * std::max(1.0, ra.norm())) << "ts " << t << " side " << s;
+    }
+  }
+  return compared;
+}
+
 void verify_minima(const MlpLoss& loss, const db::Landscape& land) {
   const SamePoint same;
   for (std::size_t i = 0; i < land.minima.size(); ++i) {
@@ -206,6 +244,8 @@ TEST_P(ConnectAllXor, OneConnectedSetAndEveryTransitionStateVerifiesAfterReload)
   verify_minima(loss, back);
   const int degenerate = verify_transition_states(loss, back);
   EXPECT_EQ(degenerate, r.stats.degenerate_ts) << "degenerate transition states counted";
+  const int compared = expect_reuse_gives_the_leaves_of_every_branch(loss, back);
+  EXPECT_GE(compared, 1) << "every XOR landscape here has a branched transition state";
 
   // Second run on the reloaded database: nothing duplicated, anything new verifies.
   db::Landscape again = back;
@@ -226,9 +266,10 @@ TEST_P(ConnectAllXor, OneConnectedSetAndEveryTransitionStateVerifiesAfterReload)
   EXPECT_EQ(count_components(again), 1);
   std::printf(
       "%s: %zu minima (%zu from bh), %zu transition states (%d degenerate), "
-      "%lld attempts; second run added %lld transition states, %lld minima; %.2f s\n",
+      "%lld attempts (%d branched compared with every branch followed); second run added %lld "
+      "transition states, %lld minima; %.2f s\n",
       describe(hidden, lambda).c_str(), land.minima.size(), bh_minima,
-      land.transition_states.size(), degenerate, static_cast<long long>(r.stats.attempts),
+      land.transition_states.size(), degenerate, static_cast<long long>(r.stats.attempts), compared,
       static_cast<long long>(r2.stats.new_ts), static_cast<long long>(r2.stats.new_minima),
       seconds_since(t0));
   fs::remove_all(dir);

@@ -171,6 +171,49 @@ TEST(SteepestDescent, SymmetricPathBranchesAtTheHigherIndexPoint) {
     }
 }
 
+/// With the mirror x -> -x passed as a symmetry, the branch point's - branch is the image of
+/// its + branch: not followed, yet it lists the mirror minimum and its path is the mirrored path.
+TEST(SteepestDescent, MirrorImageBranchIsMappedNotFollowed) {
+  const Surface2D E = symmetric_surface();
+  ParameterMap identity{{0, 1}, {1, 1}}, mirror{{0, 1}, {-1, 1}};
+  const SaddleDescent d = descend_saddle(E, Eigen::Vector2d(0, 1), {}, {identity, mirror});
+  const SaddleDescent plain = descend_saddle(E, Eigen::Vector2d(0, 1));
+  ASSERT_TRUE(d.ok()) << d.message;
+  const DescentPath& down = d.side[0].branched ? d.side[0] : d.side[1];
+  const DescentPath& plain_down = plain.side[0].branched ? plain.side[0] : plain.side[1];
+  ASSERT_TRUE(down.branched);
+  ASSERT_EQ(down.branches.size(), 2u);
+  EXPECT_EQ(down.branches[0].image_of, -1);
+  EXPECT_EQ(down.branches[1].image_of, 0);
+  EXPECT_EQ(down.branches[1].steps, 0) << "an image costs no steps";
+  EXPECT_GT(down.branches[0].steps, 0);
+  EXPECT_LT(down.steps, plain_down.steps) << "the image saves the second branch's steps";
+  const std::vector<DescentLeaf> l = leaves(down);
+  const std::vector<DescentLeaf> p = leaves(plain_down);
+  ASSERT_EQ(l.size(), 2u);
+  ASSERT_EQ(p.size(), 2u);
+  for (int k = 0; k < 2; ++k) {  // the same minima as following both branches
+    EXPECT_NEAR((l[k].minimum.x - p[k].minimum.x).norm(), 0.0, 1e-9);
+    EXPECT_EQ(l[k].route, std::vector<int>{k});
+    // leaf_path() rebuilds what leaves(d, true) gives, for the followed and the mapped leaf.
+    const std::vector<PathPoint> rebuilt = leaf_path(down, l[k]);
+    ASSERT_EQ(rebuilt.size(), l[k].path.size());
+    for (std::size_t q = 0; q < rebuilt.size(); ++q) EXPECT_EQ(rebuilt[q].x, l[k].path[q].x);
+  }
+  // The mapped path is the mirror image of the followed one, point for point.
+  ASSERT_EQ(l[0].path.size(), l[1].path.size());
+  for (std::size_t q = 0; q < l[0].path.size(); ++q) {
+    EXPECT_EQ(l[1].path[q].x[0], -l[0].path[q].x[0]);
+    EXPECT_EQ(l[1].path[q].x[1], l[0].path[q].x[1]);
+    EXPECT_EQ(l[1].path[q].energy, l[0].path[q].energy);
+  }
+  // Without paths, the same leaves and routes.
+  const std::vector<DescentLeaf> bare = leaves(down, false);
+  ASSERT_EQ(bare.size(), 2u);
+  EXPECT_TRUE(bare[1].path.empty());
+  EXPECT_EQ(bare[1].minimum.x, l[1].minimum.x);
+}
+
 TEST(SteepestDescent, FollowsThePathWhereAQuenchLeavesIt) {
   const Surface2D E = two_rings();
   const SaddleDescent d = descend_saddle(E, Eigen::Vector2d(1, 0));

@@ -79,18 +79,19 @@ struct TsCandidate {
   std::string why;  ///< if not a transition state: why not
   db::StoredPoint ts;
   db::StoredPoint plus, minus;  ///< the representative minima of the two paths (min1, min2)
-  /// Every minimum each path reaches, in branch order (one each unless the path branched).
+  /// Every minimum each path reaches, in branch order (one each unless the path branched); a
+  /// point reached along several branches is listed once.
   std::vector<CandidateLeaf> leaves[2];
   /// The two paths to plus and minus, downsampled (arc length, energy, coordinates).
   std::vector<PathPoint> paths[2];
-  bool branched() const { return leaves[0].size() > 1 || leaves[1].size() > 1; }
+  bool branched = false;  ///< a path ran into a point of index >= 1 and branched there
 };
 
 struct ConnectStats {
   std::int64_t attempts = 0;    ///< DNEB bands and single-ended searches run
   std::int64_t candidates = 0;  ///< band maxima / single-ended ends refined
   std::int64_t new_ts = 0;
-  std::int64_t known_ts = 0;  ///< candidates that refined to a stored transition state
+  std::int64_t known_ts = 0;       ///< candidates that refined to a stored transition state
   std::int64_t new_minima = 0;     ///< minima first seen at the bottom of a descent
   std::int64_t degenerate_ts = 0;  ///< both sides in the same minimum (kept and marked)
   std::int64_t branched_ts = 0;    ///< a path ran into a higher-index point and branched

@@ -67,6 +67,12 @@ struct PathOptions {
   double subspace_tolerance = 1e-10;
   /// Nested branch points allowed below one saddle. Range [0, 16].
   int max_branch_depth = 12;
+  /// Follow each branch point once: a branch that a symmetry fixing the branch point maps from
+  /// an earlier sibling is that sibling's image, and a path that runs into a branch point its
+  /// side has already branched at is a revisit (see DescentPath). The leaves are the same
+  /// points either way, up to round-off (tested); false follows every branch, which on XOR's
+  /// dead-node subspaces repeats the same paths hundreds of times (for tests and checks).
+  bool reuse_branch_points = true;
   /// Points kept per path (evenly in arc length, ends included) for profiles. Range [2, 1e6].
   int max_saved_points = 32;
 
@@ -104,6 +110,14 @@ struct PathStationary {
 
 /// One side of a saddle: the path from the push-off down to a minimum, or to a branch point
 /// from which `branches` continue (two per negative mode of the branch point, + before -).
+///
+/// Two kinds of branch carry no path of their own, so that the symmetric copies of a
+/// subspace's saddles cost nothing:
+/// - an image (`image_of` >= 0): a symmetry that fixes the branch point maps an earlier sibling's
+///   direction onto this one, so this branch is `image_map` applied to that sibling, point for
+///   point (exactly, as the map leaves E unchanged); only its status and end are filled in;
+/// - a revisit (`revisit`): the path ran into a branch point that an earlier branch of the same
+///   side had already branched at; the minima below it are listed there, so it has no branches.
 struct DescentPath {
   DescentStatus status = DescentStatus::MaxSteps;
   std::string message;
@@ -112,21 +126,30 @@ struct DescentPath {
   PathStationary end;             ///< the minimum, or the branch point
   bool branched = false;
   std::vector<DescentPath> branches;
-  int steps = 0;     ///< accepted steps, this piece and its branches
-  int hessians = 0;  ///< exact Hessians evaluated, this piece and its branches
+  int image_of = -1;       ///< index of the sibling this branch is the image of, or -1
+  ParameterMap image_map;  ///< the symmetry that maps that sibling onto this branch
+  bool revisit = false;    ///< ended at a branch point already branched at on this side
+  int steps = 0;           ///< accepted steps, this piece and its branches
+  int hessians = 0;        ///< exact Hessians evaluated, this piece and its branches
 
   bool ok() const { return status == DescentStatus::Minimum; }
 };
 
-/// The minima at the leaves of a descent, in branch order; `path` is the concatenated path to
-/// each (arc length continued across branch points).
+/// The minima at the leaves of a descent, in branch order (images included, mapped; revisits
+/// contribute nothing, their minima being listed at the first visit). With `with_paths`, `path`
+/// is the concatenated path to each (arc length continued across branch points); without, it
+/// is empty and leaf_path() builds it for the leaves that need one.
 struct DescentLeaf {
   PathStationary minimum;
   std::vector<PathPoint> path;
   int depth = 0;               ///< branch points passed
   double branch_energy = 0.0;  ///< energy of the last branch point passed (depth > 0)
+  std::vector<int> route;      ///< the branch taken at each branch point, from the top
 };
-std::vector<DescentLeaf> leaves(const DescentPath& d);
+std::vector<DescentLeaf> leaves(const DescentPath& d, bool with_paths = true);
+
+/// The concatenated path from the top of `d` to one of its leaves (as leaves(d, true) gives it).
+std::vector<PathPoint> leaf_path(const DescentPath& d, const DescentLeaf& leaf);
 
 /// The representative leaf of a side (the one a transition state's min1 or min2 names): the
 /// lowest-energy leaf, ties (relative 1e-12) going to the first in branch order. Branch order:
