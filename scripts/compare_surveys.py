@@ -5,7 +5,10 @@ of the connection method) and prints what moved, one row per landscape and a tot
 Transition states are matched by energy (relative 1e-10); a matched one has changed when the
 energies of its two minima (as an unordered pair, relative 1e-9) differ. Escape barriers (the
 lowest barrier from each minimum to a lower one, by Kruskal's order over the transition states)
-are matched by minimum energy and counted as moved when they differ by more than 1e-9 relative.
+are matched by minimum energy and counted as moved when they differ by more than 1e-9 relative;
+minima of equal energy (relative 1e-10: twins under the dataset's symmetries) count as equally
+low, and their barriers are compared as a sorted list, so that which twin is which does not
+matter.
 
     python3 scripts/compare_surveys.py BEFORE_DIR AFTER_DIR
 """
@@ -50,7 +53,7 @@ def escape_barriers(mE, tE, m1, m2):
         if a == b:
             continue
         for x, y in ((a, b), (b, a)):
-            if mE[low[y]] < mE[low[x]]:
+            if mE[low[y]] < mE[low[x]] - 1e-10 * max(1.0, abs(mE[low[x]])):
                 for i in members[x]:
                     if not np.isfinite(out[i]):
                         out[i] = tE[k] - mE[i]
@@ -97,15 +100,19 @@ def main():
                 changed += 1
         eb, ea = escape_barriers(bE, btE, b1, b2), escape_barriers(aE, atE, a1, a2)
         moved = compared = 0
+        done = set()
         for i in range(len(bE)):
-            j = next((j for j in range(len(aE)) if close(bE[i], aE[j], 1e-10)), None)
-            if j is None:
+            if i in done:
                 continue
-            compared += 1
-            x, y = eb[i], ea[j]
-            if not ((np.isinf(x) and np.isinf(y)) or (np.isfinite(x) and np.isfinite(y) and
-                                                       close(x, y, 1e-9))):
-                moved += 1
+            twins_b = [k for k in range(len(bE)) if close(bE[i], bE[k], 1e-10)]
+            twins_a = [j for j in range(len(aE)) if close(bE[i], aE[j], 1e-10)]
+            done.update(twins_b)
+            xs, ys = sorted(eb[k] for k in twins_b), sorted(ea[j] for j in twins_a)
+            for x, y in zip(xs, ys):
+                compared += 1
+                if not ((np.isinf(x) and np.isinf(y)) or (np.isfinite(x) and np.isfinite(y) and
+                                                           close(x, y, 1e-9))):
+                    moved += 1
         nb = int(np.nansum(abr)) if abr is not None else 0
         row = dict(ts_before=len(btE), ts_after=len(atE), matched=matched, changed=changed,
                    new=len(atE) - len(used), gone=len(btE) - matched, branched=nb,

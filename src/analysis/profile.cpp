@@ -32,7 +32,7 @@ TwoPaths paths_of(const Loss& loss, const db::Landscape& land, const db::Landsca
   if (!r.to[0].empty() && !r.to[1].empty()) return r;
   // Not stored: follow both paths now and match each side's representative to min1 / min2.
   const db::StoredTransitionState& ts = land.transition_states[t];
-  const SaddleDescent d = descend_saddle(loss, ts.coords, o, path_symmetries(land, ts.coords));
+  const SaddleDescent d = descend_stored_saddle(loss, land, ts.coords, o);
   if (!d.ok())
     throw std::invalid_argument(fmt::format(
         "the steepest-descent paths of transition state {} cannot be followed: {}", t, d.message));

@@ -284,8 +284,8 @@ TsCandidate refine_transition_state(const Loss& loss, const Eigen::VectorXd& gue
     c.is_ts = c.known = true;
     return c;
   }
-  const SaddleDescent d = descend_saddle(
-      loss, x, o.path, land ? path_symmetries(*land, x) : std::vector<ParameterMap>{});
+  const SaddleDescent d =
+      land ? descend_stored_saddle(loss, *land, x, o.path) : descend_saddle(loss, x, o.path);
   if (!d.ok()) {
     c.why = "steepest-descent path: " + to_string(d.status) + " (" + d.message + ")";
     return c;
@@ -318,6 +318,15 @@ TsCandidate refine_transition_state(const Loss& loss, const Eigen::VectorXd& gue
 
 std::vector<ParameterMap> path_symmetries(const db::Landscape& land, const Eigen::VectorXd& x) {
   return generated_group(stabiliser_generators(land.model, land.dataset, x), land.num_params());
+}
+
+SaddleDescent descend_stored_saddle(const Loss& loss, const db::Landscape& land,
+                                    const Eigen::VectorXd& x, const PathOptions& o) {
+  const ModelSpec& spec = land.model;
+  const SamePointFn same = [&spec](const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
+    return aligned_distance(spec, a, b) <= 1e-7 * std::max(1.0, a.norm());
+  };
+  return descend_saddle(loss, x, o, path_symmetries(land, x), same);
 }
 
 std::vector<TsCandidate> double_ended_attempt(const Loss& loss, const db::Landscape& land,

@@ -274,14 +274,19 @@ std::pair<double, double> closest_approach(const Local& l) {
 }
 
 /// The branch points a side has branched at (energy, coordinates): a path that runs into one
-/// again is a revisit (see DescentPath).
-using Visited = std::vector<std::pair<double, Eigen::VectorXd>>;
+/// again, or into one equivalent to it under `same` (see descend_saddle), is a revisit.
+struct Visited {
+  std::vector<std::pair<double, Eigen::VectorXd>> points;
+  const SamePointFn* same = nullptr;
+};
 
 bool visited(const Visited& seen, const Local& b) {
   const double tx = 1e-7 * std::max(1.0, b.x.norm());
   const double te = 1e-12 * std::max(1.0, std::abs(b.E));
-  for (const auto& [E, x] : seen)
-    if (std::abs(E - b.E) <= te && (x - b.x).norm() <= tx) return true;
+  for (const auto& [E, x] : seen.points)
+    if (std::abs(E - b.E) <= te &&
+        ((x - b.x).norm() <= tx || (seen.same && *seen.same && (*seen.same)(x, b.x))))
+      return true;
   return false;
 }
 
@@ -333,7 +338,7 @@ void branch(const Loss& loss, const Local& b, double s, int depth, const PathOpt
     out.status = DescentStatus::Minimum;
     return;
   }
-  seen.push_back({b.E, b.x});
+  seen.points.push_back({b.E, b.x});
   if (depth >= o.max_branch_depth) {
     out.status = DescentStatus::BranchDepth;
     out.message = "branch points nested deeper than " + std::to_string(o.max_branch_depth);
@@ -675,7 +680,8 @@ PathStationary polish_stationary(const Loss& loss, const Eigen::VectorXd& x, con
 }
 
 SaddleDescent descend_saddle(const Loss& loss, const Eigen::VectorXd& ts, const PathOptions& o,
-                             const std::vector<ParameterMap>& symmetries) {
+                             const std::vector<ParameterMap>& symmetries,
+                             const SamePointFn& same_point) {
   o.validate();
   if (ts.size() != loss.dim())
     throw std::invalid_argument("descend_saddle: the saddle has " + std::to_string(ts.size()) +
@@ -711,6 +717,7 @@ SaddleDescent descend_saddle(const Loss& loss, const Eigen::VectorXd& ts, const 
       const Eigen::VectorXd v = sign * oriented(l.U.col(0));
       const Projector proj = Projector(symmetries).fixing(l.x, v);
       Visited seen;
+      seen.same = &same_point;
       follow(loss, l.x, proj(l.x + d * v), d, d, 0, o, proj, seen, p);
     }
     if (side == 0) p.hessians += hessians;

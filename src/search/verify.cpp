@@ -66,7 +66,7 @@ EdgeResult check_edge(const Loss& loss, const db::Landscape& land, const db::Lan
   auto fail = [&](const char* check, std::string detail) {
     r.problems.push_back({"transition_states", row, check, std::move(detail)});
   };
-  const SaddleDescent d = descend_saddle(loss, t.coords, o.path, path_symmetries(land, t.coords));
+  const SaddleDescent d = descend_stored_saddle(loss, land, t.coords, o.path);
   r.steps = d.side[0].steps + d.side[1].steps;
   if (!d.ok()) {
     fail("edge", "the steepest-descent paths cannot be followed: " + d.message);

@@ -152,7 +152,8 @@ int verify_transition_states(const MlpLoss& loss, const db::Landscape& land, std
 /// and none is a symmetric twin of another.
 /// Brute force for the branch-point reuse: every branched transition state whose symmetry group
 /// is small is descended again following every branch (no images, no revisits); each side
-/// reaches the same points, and its representative minimum is the same.
+/// reaches the same points up to hidden-node permutations and sign flips (the same stored
+/// minima), and its representative minimum is the same.
 int expect_reuse_gives_the_leaves_of_every_branch(const MlpLoss& loss, const db::Landscape& land) {
   int compared = 0;
   PathOptions all;
@@ -161,7 +162,7 @@ int expect_reuse_gives_the_leaves_of_every_branch(const MlpLoss& loss, const db:
     const Eigen::VectorXd& x = land.transition_states[t].coords;
     const std::vector<ParameterMap> group = path_symmetries(land, x);
     if (group.size() > 8) continue;
-    const SaddleDescent reused = descend_saddle(loss, x, {}, group);
+    const SaddleDescent reused = descend_stored_saddle(loss, land, x, {});
     if (!reused.side[0].branched && !reused.side[1].branched) continue;
     const SaddleDescent every = descend_saddle(loss, x, all, group);
     if (!reused.ok() || !every.ok()) {
@@ -172,9 +173,10 @@ int expect_reuse_gives_the_leaves_of_every_branch(const MlpLoss& loss, const db:
     for (int s = 0; s < 2; ++s) {
       const std::vector<DescentLeaf> a = leaves(reused.side[s], false);
       const std::vector<DescentLeaf> b = leaves(every.side[s], false);
-      auto has = [](const std::vector<DescentLeaf>& l, const Eigen::VectorXd& m) {
+      auto has = [&](const std::vector<DescentLeaf>& l, const Eigen::VectorXd& m) {
         for (const DescentLeaf& leaf : l)
-          if ((leaf.minimum.x - m).norm() <= 1e-7 * std::max(1.0, m.norm())) return true;
+          if (aligned_distance(land.model, leaf.minimum.x, m) <= 1e-7 * std::max(1.0, m.norm()))
+            return true;
         return false;
       };
       for (const DescentLeaf& leaf : a) EXPECT_TRUE(has(b, leaf.minimum.x)) << "ts " << t;
@@ -182,7 +184,8 @@ int expect_reuse_gives_the_leaves_of_every_branch(const MlpLoss& loss, const db:
       EXPECT_LE(reused.side[s].steps, every.side[s].steps);
       const Eigen::VectorXd& ra = a[representative_leaf(a)].minimum.x;
       const Eigen::VectorXd& rb = b[representative_leaf(b)].minimum.x;
-      EXPECT_LE((ra - rb).norm(), 1e-7 * std::max(1.0, ra.norm())) << "ts " << t << " side " << s;
+      EXPECT_LE(aligned_distance(land.model, ra, rb), 1e-7 * std::max(1.0, ra.norm()))
+          << "ts " << t << " side " << s;
     }
   }
   return compared;

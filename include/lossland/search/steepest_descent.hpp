@@ -10,6 +10,7 @@
 /// branch is followed down in turn.
 
 #include <Eigen/Core>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,9 @@
 #include "lossland/optimize/stationary.hpp"
 
 namespace lossland {
+
+/// True when two points are one stored point up to the symmetries that identify points.
+using SamePointFn = std::function<bool(const Eigen::VectorXd&, const Eigen::VectorXd&)>;
 
 /// Options of the path follower. Lengths are Euclidean in parameter space.
 struct PathOptions {
@@ -197,8 +201,15 @@ struct SaddleDescent {
 /// replaced by its average over them, which removes the round-off that would otherwise grow
 /// along the subspace's unstable modes; at a branch point the elements that also fix the branch
 /// direction carry on. Throws std::invalid_argument for bad options or sizes.
+///
+/// `same_point` (optional) says whether two points are one stored point up to the symmetries
+/// by which a database identifies points (for a network: hidden-node permutations and sign
+/// flips, which map every path and minimum onto equivalent ones). A branch point equivalent to
+/// one its side has already branched at is then a revisit too: its minima are the same stored
+/// minima as that one's. Without it, only the same point (to 1e-7) is a revisit.
 SaddleDescent descend_saddle(const Loss& loss, const Eigen::VectorXd& ts,
                              const PathOptions& options = {},
-                             const std::vector<ParameterMap>& symmetries = {});
+                             const std::vector<ParameterMap>& symmetries = {},
+                             const SamePointFn& same_point = {});
 
 }  // namespace lossland
