@@ -28,8 +28,9 @@ struct Local {
   Eigen::MatrixXd U;
   bool finite = true;
   /// Round-off modes (see suppress_roundoff_modes): F_i set to 0, and the step back onto the
-  /// subspace, -F_i / lambda_i, kept here (eigenbasis; empty when none).
+  /// subspace, -F_i / lambda_i, kept here (eigenbasis; empty when none); held[i] marks them.
   Eigen::VectorXd recentre;
+  std::vector<char> held;
 };
 
 Local evaluate(const Loss& loss, const Eigen::VectorXd& x, int& hessians) {
@@ -406,8 +407,12 @@ void suppress_roundoff_modes(Local& l, const PathOptions& o) {
   for (Eigen::Index i = 0; i < l.F.size() && l.lam[i] < -o.eigen_cutoff; ++i) {
     const double offset = l.F[i] / l.lam[i];
     if (std::abs(offset) > floor) continue;
-    if (l.recentre.size() == 0) l.recentre = Eigen::VectorXd::Zero(l.F.size());
+    if (l.recentre.size() == 0) {
+      l.recentre = Eigen::VectorXd::Zero(l.F.size());
+      l.held.assign(static_cast<std::size_t>(l.F.size()), 0);
+    }
     l.recentre[i] = -offset;
+    l.held[static_cast<std::size_t>(i)] = 1;
     l.F[i] = 0;
   }
 }
@@ -498,9 +503,15 @@ void follow(const Loss& loss, const Eigen::VectorXd& origin, const Eigen::Vector
       // path; along mode i it displaces the end by about r_i phi(lambda_i, t) (r grows from 0
       // at the start, so its mean is ~ r_end / 3). Soft modes, along which these paths travel,
       // weigh in with 1/lambda_i, where a plain gradient comparison would hide them.
+      // A mode held to the subspace (round-off) is not integrated: the residual there only
+      // offsets the point by r_i / lambda_i, which the next step removes, whereas r_i phi(lambda_i,
+      // t) would count the round-off as if it grew like e^{|lambda_i| t}.
       const Eigen::VectorXd r = l.U.transpose() * (next.g - l.U * g_model);
       double e2 = 0;
-      for (Eigen::Index i = 0; i < r.size(); ++i) e2 += std::pow(r[i] * phi(l.lam[i], t), 2);
+      for (Eigen::Index i = 0; i < r.size(); ++i) {
+        const bool held = !l.held.empty() && l.held[static_cast<std::size_t>(i)];
+        e2 += std::pow(held ? r[i] / l.lam[i] : r[i] * phi(l.lam[i], t), 2);
+      }
       err = std::sqrt(e2) / 3 / std::max(d.norm(), 1e-300);
     }
     const double noise = 1e-14 * std::max(1.0, std::abs(l.E));
