@@ -248,6 +248,14 @@ TEST_P(ConnectAllXor, OneConnectedSetAndEveryTransitionStateVerifiesAfterReload)
   const int degenerate = verify_transition_states(loss, back);
   EXPECT_EQ(degenerate, r.stats.degenerate_ts) << "degenerate transition states counted";
   const int compared = expect_reuse_gives_the_leaves_of_every_branch(loss, back);
+  {  // The ends do not move when the path follower's step tolerance is made 10x tighter.
+    VerifyOptions tight;
+    tight.threads = 2;
+    tight.path.step_tolerance = PathOptions().step_tolerance / 10;
+    for (const Disagreement& p : verify_landscape(loss, back, tight).problems)
+      ADD_FAILURE() << "at step tolerance " << tight.path.step_tolerance << ": " << p.table << " "
+                    << p.row << ": " << p.check << ": " << p.detail;
+  }
   EXPECT_GE(compared, 1) << "every XOR landscape here has a branched transition state";
 
   // Second run on the reloaded database: nothing duplicated, anything new verifies.
