@@ -4,13 +4,15 @@
 /// database, M minima with random energies (sorted ascending) and random coordinates, and about
 /// 2M transition states, a random spanning tree (minimum i > 0 joined to a random earlier one)
 /// plus random extra edges, each transition state above both of its minima. Written through the
-/// public API (db::write), so the file is schema-valid and readable by every command.
+/// public API (db::write), so the file is schema-valid and readable by every command; the
+/// points' symmetry orders (horder columns) are computed and stored as bh and connect do.
 
 #include <algorithm>
 #include <cstdint>
 #include <random>
 
 #include "lossland/db/database.hpp"
+#include "lossland/db/landscape_index.hpp"
 
 namespace lossland::bench {
 
@@ -69,6 +71,7 @@ inline db::Landscape synthetic_landscape(const db::Landscape& model, const Synth
     ts.min2 = std::max(a, b);
     ls.transition_states.push_back(std::move(ts));
   }
+  db::fill_horder(ls);  // the symmetry orders, as bh and connect store them
   return ls;
 }
 

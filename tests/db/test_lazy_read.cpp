@@ -123,3 +123,23 @@ TEST(LazyRead, QueryAnswersAsComputedFromTheFullRead) {
   EXPECT_EQ(path_json["highest_energy"].get<double>(), p.highest_energy);
   std::filesystem::remove_all(dir);
 }
+
+TEST(LazyRead, ThermoWithoutStoredOrdersReadsCoordinatesAndAgrees) {
+  // thermo reads no coordinates when every point has its symmetry order stored; a file
+  // without the horder columns makes it read them and compute the orders: same answer.
+  const auto dir = lossland::testing::unique_temp_dir("lazy_thermo");
+  const std::string with = synthetic_file(dir);
+  db::Landscape land = db::read(with);
+  ASSERT_EQ(land.minima_columns.count("horder"), 1u);
+  land.minima_columns.erase("horder");
+  land.ts_columns.erase("horder");
+  const std::string without = (dir / "no_horder.h5").string();
+  db::write(without, land);
+  auto a = lossland::testing::run_cli_json("thermo " + with + " -T 0.05 --json");
+  auto b = lossland::testing::run_cli_json("thermo " + without + " -T 0.05 --json");
+  ASSERT_FALSE(a.is_null());
+  a.erase("database");
+  b.erase("database");
+  EXPECT_EQ(a, b);
+  std::filesystem::remove_all(dir);
+}
