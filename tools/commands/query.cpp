@@ -76,13 +76,25 @@ std::vector<std::size_t> select_rows(const Table& t, const QueryArgs& a) {
     for (const auto& c : conds) ok = ok && c.holds(t.value(r, c.field));
     if (ok) order.push_back(r);
   }
+  // The sort key of each kept row, looked up once (not once per comparison).
+  std::vector<double> key(t.rows);
+  for (std::size_t r : order) key[r] = t.value(r, a.sort);
   // NaN (no value) sorts last in either direction, keeping the order a strict weak ordering.
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-    const double vx = t.value(x, a.sort), vy = t.value(y, a.sort);
+  auto before = [&](std::size_t x, std::size_t y) {
+    const double vx = key[x], vy = key[y];
     if (std::isnan(vx) || std::isnan(vy)) return !std::isnan(vx) && std::isnan(vy);
     return a.descending ? vx > vy : vx < vy;
-  });
-  if (a.limit > 0 && order.size() > static_cast<std::size_t>(a.limit)) order.resize(a.limit);
+  };
+  if (a.limit > 0 && order.size() > static_cast<std::size_t>(a.limit)) {
+    // The first `limit` rows of the stable sort: ties broken by position, as stable_sort does.
+    auto stable = [&](std::size_t x, std::size_t y) {
+      return before(x, y) || (!before(y, x) && x < y);
+    };
+    std::partial_sort(order.begin(), order.begin() + a.limit, order.end(), stable);
+    order.resize(a.limit);
+    return order;
+  }
+  std::stable_sort(order.begin(), order.end(), before);
   return order;
 }
 
