@@ -118,6 +118,13 @@ TEST(LazyRead, QueryAnswersAsComputedFromTheFullRead) {
     EXPECT_EQ(row["min_eigenvalue"].get<double>(), full.minima[id].eigenvalues[0]);
     EXPECT_EQ(row["dataset_symmetry_class"], cls[id]);
   }
+  // --limit takes the first rows of the full stable sort, ties (many equal degrees) included.
+  const auto all =
+      lossland::testing::run_cli_json("query " + path + " minima --sort degree --json");
+  const auto top =
+      lossland::testing::run_cli_json("query " + path + " minima --sort degree --limit 9 --json");
+  ASSERT_EQ(top["minima"].size(), 9u);
+  for (std::size_t k = 0; k < 9; ++k) EXPECT_EQ(top["minima"][k]["id"], all["minima"][k]["id"]);
   const auto path_json = lossland::testing::run_cli_json("query " + path + " path 0 2999 --json");
   const auto p = net.minimax_path(0, 2999);
   EXPECT_EQ(path_json["highest_energy"].get<double>(), p.highest_energy);
