@@ -1,6 +1,6 @@
 /// \file
-/// Coordinates of chosen rows of /minima or /transition_states (issue 17: lazy reads), read
-/// with HDF5 hyperslab selections so that a command that needs a few rows of a file of 10^6
+/// Coordinates or spectra of chosen rows of /minima or /transition_states (issue 17: lazy reads),
+/// read with HDF5 hyperslab selections so that a command that needs a few rows of a file of 10^6
 /// points does not load them all.
 
 #include <fmt/format.h>
@@ -32,13 +32,13 @@ class Id {
   herr_t (*close_)(hid_t);
 };
 
-}  // namespace
-
-std::vector<Eigen::VectorXd> read_coords(const std::string& path, PointTable table,
-                                         const std::vector<std::size_t>& rows) {
+/// Rows of the 2-D float64 dataset `array` (coords or eigenvalues) of a point table.
+std::vector<Eigen::VectorXd> read_rows(const std::string& path, PointTable table,
+                                       const std::string& array,
+                                       const std::vector<std::size_t>& rows) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   const std::string name =
-      table == PointTable::Minima ? "/minima/coords" : "/transition_states/coords";
+      (table == PointTable::Minima ? "/minima/" : "/transition_states/") + array;
   auto fail = [&](const std::string& what) -> DatabaseError {
     return DatabaseError(fmt::format("database '{}': {} {}", path, name, what));
   };
@@ -90,6 +90,18 @@ std::vector<Eigen::VectorXd> read_coords(const std::string& path, PointTable tab
     check(k);
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<Eigen::VectorXd> read_coords(const std::string& path, PointTable table,
+                                         const std::vector<std::size_t>& rows) {
+  return read_rows(path, table, "coords", rows);
+}
+
+std::vector<Eigen::VectorXd> read_eigenvalues(const std::string& path, PointTable table,
+                                              const std::vector<std::size_t>& rows) {
+  return read_rows(path, table, "eigenvalues", rows);
 }
 
 }  // namespace lossland::db

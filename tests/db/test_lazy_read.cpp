@@ -125,6 +125,18 @@ TEST(LazyRead, QueryAnswersAsComputedFromTheFullRead) {
       lossland::testing::run_cli_json("query " + path + " minima --sort degree --limit 9 --json");
   ASSERT_EQ(top["minima"].size(), 9u);
   for (std::size_t k = 0; k < 9; ++k) EXPECT_EQ(top["minima"][k]["id"], all["minima"][k]["id"]);
+  // show reads one row's coordinates and spectrum from the file.
+  for (const auto& [kind, id] : {std::pair<std::string, std::size_t>{"min", 2010}, {"ts", 5321}}) {
+    const auto show = lossland::testing::run_cli_json("query " + path + " show " + kind + " " +
+                                                      std::to_string(id) + " --json");
+    const db::StoredPoint& want =
+        kind == "min" ? full.minima[id]
+                      : static_cast<const db::StoredPoint&>(full.transition_states[id]);
+    const auto coords = show["coords"].get<std::vector<double>>();
+    const auto eig = show["eigenvalues"].get<std::vector<double>>();
+    EXPECT_EQ(Eigen::Map<const Eigen::VectorXd>(coords.data(), coords.size()), want.coords);
+    EXPECT_EQ(Eigen::Map<const Eigen::VectorXd>(eig.data(), eig.size()), want.eigenvalues);
+  }
   const auto path_json = lossland::testing::run_cli_json("query " + path + " path 0 2999 --json");
   const auto p = net.minimax_path(0, 2999);
   EXPECT_EQ(path_json["highest_energy"].get<double>(), p.highest_energy);

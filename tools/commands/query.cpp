@@ -394,17 +394,22 @@ void check_id(std::int64_t id, std::size_t count, const char* what) {
 }
 
 void query_show(const QueryArgs& a) {
-  const Context ctx(a.db, db::ReadParts{});
+  const Context ctx(a.db, kNoSpectra);
   const db::Landscape& land = ctx.land;
   const bool is_min = a.kind == "min" || a.kind == "minimum";
   if (!is_min && a.kind != "ts")
     throw std::invalid_argument("show " + a.kind + ": say `show min I` or `show ts I`");
-  const db::StoredPoint& p =
-      is_min ? static_cast<const db::StoredPoint&>(
-                   (check_id(a.id, land.minima.size(), "minimum"), land.minima[a.id]))
-             : static_cast<const db::StoredPoint&>(
-                   (check_id(a.id, land.transition_states.size(), "transition state"),
-                    land.transition_states[a.id]));
+  db::StoredPoint p = is_min
+                          ? static_cast<const db::StoredPoint&>(
+                                (check_id(a.id, land.minima.size(), "minimum"), land.minima[a.id]))
+                          : static_cast<const db::StoredPoint&>(
+                                (check_id(a.id, land.transition_states.size(), "transition state"),
+                                 land.transition_states[a.id]));
+  // The one point's coordinates and spectrum, read from the file alone.
+  const auto table = is_min ? db::PointTable::Minima : db::PointTable::TransitionStates;
+  const std::vector<std::size_t> row{static_cast<std::size_t>(a.id)};
+  p.coords = db::read_coords(a.db, table, row)[0];
+  p.eigenvalues = db::read_eigenvalues(a.db, table, row)[0];
   const auto& cols = is_min ? land.minima_columns : land.ts_columns;
   int negative = 0;
   for (Eigen::Index i = 0; i < p.eigenvalues.size(); ++i) negative += p.eigenvalues[i] < 0;

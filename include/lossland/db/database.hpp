@@ -133,6 +133,10 @@ enum class PointTable { Minima, TransitionStates };
 std::vector<Eigen::VectorXd> read_coords(const std::string& path, PointTable table,
                                          const std::vector<std::size_t>& rows);
 
+/// The same for the Hessian spectra (/*/eigenvalues) of the given rows.
+std::vector<Eigen::VectorXd> read_eigenvalues(const std::string& path, PointTable table,
+                                              const std::vector<std::size_t>& rows);
+
 /// Writes the whole landscape crash-safely: to a temporary file unique to this process
 /// (PATH.tmp.PID.RANDOM) in the same directory, flushed and fsync'd, then renamed over PATH, so
 /// a kill at any moment leaves either the old or the new complete file. The new file keeps the
