@@ -277,6 +277,7 @@ class Writer {
  private:
   std::string path_;
   hid_t file_;
+  ReadParts parts_;
 };
 
 /// Refuses, before anything is written, a landscape whose shapes disagree with its model.
@@ -392,7 +393,8 @@ bool sync_path(const std::string& p, int flags) {
 /// Reads one open file; every failure throws naming the file and the item.
 class Reader {
  public:
-  Reader(std::string path, hid_t file) : path_(std::move(path)), file_(file) {}
+  Reader(std::string path, hid_t file, ReadParts parts = {})
+      : path_(std::move(path)), file_(file), parts_(parts) {}
 
   [[noreturn]] void fail(const std::string& what) const {
     throw DatabaseError(fmt::format("database '{}': {}", path_, what));
@@ -463,10 +465,14 @@ class Reader {
     return value;
   }
 
-  /// Reads dataset `where`/`name` whole into `out` (converted to `mem_type`); returns its shape.
+  /// How much of a dataset to read: all of it, its shape only, or its first column.
+  enum class Extent { All, ShapeOnly, FirstColumn };
+
+  /// Reads dataset `where`/`name` whole into `out` (converted to `mem_type`), or the part that
+  /// `extent` names (a hyperslab of column 0 of a 2-D dataset); returns its full shape.
   template <class T>
   Dims dataset(hid_t group, const std::string& where, const std::string& name, hid_t mem_type,
-               std::vector<T>& out) const {
+               std::vector<T>& out, Extent extent = Extent::All) const {
     const std::string full = where + "/" + name;
     if (H5Lexists(group, name.c_str(), H5P_DEFAULT) <= 0) {
       fail(fmt::format("missing dataset {} (the file is incomplete or not written by lossland)",
@@ -495,6 +501,20 @@ class Reader {
           fmt::format("{} claims {} x {} values, more than the {} bytes of the file can hold "
                       "(the file is corrupt)",
                       full, dims[0], cols, file_bytes));
+    }
+    if (extent == Extent::ShapeOnly) {
+      out.clear();
+      return dims;
+    }
+    if (extent == Extent::FirstColumn && rank == 2) {
+      out.resize(cols ? dims[0] : 0);
+      if (out.empty()) return dims;
+      const hsize_t start[2] = {0, 0}, count[2] = {dims[0], 1};
+      const Handle mem(H5Screate_simple(1, &dims[0], nullptr), H5Sclose);
+      if (H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr) < 0 ||
+          H5Dread(set.get(), mem_type, mem.get(), space.get(), H5P_DEFAULT, out.data()) < 0)
+        fail(fmt::format("cannot read {} (the file may be truncated or corrupt)", full));
+      return dims;
     }
     out.resize(dims[0] * cols);
     if (!out.empty() &&
@@ -536,12 +556,20 @@ class Reader {
     const std::string per_point = fmt::format("one row per entry of {}/energy", where);
     const std::string per_param = per_point + fmt::format(", P = {} columns", P);
     expect_shape(where, "energy", energy_dims, M, -1, "1-D");
-    expect_shape(where, "coords", dataset(g.get(), where, "coords", H5T_NATIVE_DOUBLE, coords), M,
-                 P, per_param);
+    using Spectrum = ReadParts::Spectrum;
+    const Extent coords_extent = parts_.coords ? Extent::All : Extent::ShapeOnly;
+    const Extent eig_extent = parts_.spectrum == Spectrum::All      ? Extent::All
+                              : parts_.spectrum == Spectrum::Lowest ? Extent::FirstColumn
+                                                                    : Extent::ShapeOnly;
+    const int eig_width = parts_.spectrum == Spectrum::All ? P : eig_extent == Extent::FirstColumn;
+    expect_shape(where, "coords",
+                 dataset(g.get(), where, "coords", H5T_NATIVE_DOUBLE, coords, coords_extent), M, P,
+                 per_param);
     expect_shape(where, "grad_rms", dataset(g.get(), where, "grad_rms", H5T_NATIVE_DOUBLE, grad), M,
                  -1, per_point);
     expect_shape(where, "eigenvalues",
-                 dataset(g.get(), where, "eigenvalues", H5T_NATIVE_DOUBLE, eig), M, P, per_param);
+                 dataset(g.get(), where, "eigenvalues", H5T_NATIVE_DOUBLE, eig, eig_extent), M, P,
+                 per_param);
     for (const auto& [name, values] :
          {std::pair<const char*, const std::vector<double>*>{"energy", &energy},
           {"coords", &coords},
@@ -562,8 +590,11 @@ class Reader {
     for (std::size_t r = 0; r < M; ++r) {
       pts[r].energy = energy[r];
       pts[r].grad_rms = grad[r];
-      pts[r].coords = Eigen::Map<const Eigen::VectorXd>(coords.data() + r * P, P);
-      pts[r].eigenvalues = Eigen::Map<const Eigen::VectorXd>(eig.data() + r * P, P);
+      if (parts_.coords)
+        pts[r].coords = Eigen::Map<const Eigen::VectorXd>(coords.data() + r * P, P);
+      if (eig_width > 0)
+        pts[r].eigenvalues =
+            Eigen::Map<const Eigen::VectorXd>(eig.data() + r * eig_width, eig_width);
     }
     const auto& fixed = std::is_same_v<Point, StoredTransitionState> ? kTsFields : kPointFields;
     for (const auto& name : link_names(g.get())) {
@@ -743,7 +774,7 @@ class Reader {
     ls.transition_states = points<StoredTransitionState>("/transition_states", P, ls.ts_columns);
     connections(ls.transition_states, ls.minima.size());
     read_branches(ls);
-    read_paths(ls, P);
+    if (parts_.paths) read_paths(ls, P);
     if (H5Lexists(file_, kRunState, H5P_DEFAULT) > 0) {
       const Handle g = group(kRunState);
       for (const auto& name : link_names(g.get())) {
@@ -760,6 +791,7 @@ class Reader {
  private:
   std::string path_;
   hid_t file_;
+  ReadParts parts_;
 };
 
 /// 1 if `path` is an HDF5 file, 0 if not, < 0 if it cannot be checked.
@@ -774,6 +806,10 @@ htri_t is_hdf5(const std::string& path) {
 }  // namespace
 
 Landscape read(const std::string& path) {
+  return read(path, ReadParts{});
+}
+
+Landscape read(const std::string& path, const ReadParts& parts) {
   silence_hdf5();
   if (!exists(path)) {
     throw DatabaseError(fmt::format(
@@ -802,7 +838,7 @@ Landscape read(const std::string& path) {
                     "to start a new landscape)",
                     path));
   }
-  return Reader(path, file.get()).landscape();
+  return Reader(path, file.get(), parts).landscape();
 }
 
 void write(const std::string& path, const Landscape& landscape) {

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/connected_components.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <functional>
 #include <limits>
+#include <mutex>
 #include <numeric>
 #include <stdexcept>
 
@@ -34,13 +34,49 @@ using Vertex = boost::graph_traits<Graph>::vertex_descriptor;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 }  // namespace
 
+/// Union-find over minima with union by size and path halving (near-constant per operation
+/// even on 10^6 minima).
+struct DisjointSets {
+  std::vector<std::size_t> parent, size;
+  explicit DisjointSets(std::size_t n) : parent(n), size(n, 1) {
+    std::iota(parent.begin(), parent.end(), std::size_t{0});
+  }
+  std::size_t find(std::size_t a) {
+    while (parent[a] != a) a = parent[a] = parent[parent[a]];
+    return a;
+  }
+  /// Joins the sets of roots a and b; returns the new root.
+  std::size_t join(std::size_t a, std::size_t b) {
+    if (size[a] < size[b]) std::swap(a, b);
+    parent[b] = a;
+    size[a] += size[b];
+    return a;
+  }
+};
+
 struct TransitionNetwork::Impl {
-  Graph g;
   std::vector<double> minimum_energy;
-  std::vector<std::vector<std::int64_t>> ts_of;
   std::vector<double> ts_energy;
   std::vector<std::size_t> ts_end1, ts_end2;  ///< the two minima of each transition state
+  /// Transition states touching each minimum (self-loops once), ascending: CSR rows.
+  std::vector<std::size_t> ts_of_start;
+  std::vector<std::int64_t> ts_of;
+  /// The transition states with two different minima, ascending (the edges).
+  std::vector<std::int64_t> edges;
   int self_loops = 0;
+  /// The Boost graph, built on the first path query only (stats and tables need none of it).
+  mutable std::once_flag graph_built;
+  mutable Graph g;
+
+  const Graph& graph() const {
+    std::call_once(graph_built, [this] {
+      g = Graph(minimum_energy.size());
+      for (std::int64_t t : edges)
+        boost::add_edge(static_cast<Vertex>(ts_end1[t]), static_cast<Vertex>(ts_end2[t]),
+                        EdgeData{ts_energy[t], t}, g);
+    });
+    return g;
+  }
 
   void check(std::int64_t m) const {
     if (m < 0 || m >= static_cast<std::int64_t>(minimum_energy.size()))
@@ -53,16 +89,17 @@ struct TransitionNetwork::Impl {
   /// Dijkstra with combine = max and compare = <: d(v) = min over paths of the highest edge
   /// energy, seeded with d(source) = E(source) so that d is never below the source's energy.
   void minimax(std::int64_t from, std::vector<double>& dist, std::vector<Vertex>& pred) const {
-    const std::size_t n = boost::num_vertices(g);
+    const Graph& gr = graph();
+    const std::size_t n = boost::num_vertices(gr);
     dist.assign(n, kInf);
     pred.resize(n);
     boost::dijkstra_shortest_paths(
-        g, static_cast<Vertex>(from),
+        gr, static_cast<Vertex>(from),
         boost::predecessor_map(
-            boost::make_iterator_property_map(pred.begin(), boost::get(boost::vertex_index, g)))
-            .distance_map(
-                boost::make_iterator_property_map(dist.begin(), boost::get(boost::vertex_index, g)))
-            .weight_map(boost::get(&EdgeData::energy, g))
+            boost::make_iterator_property_map(pred.begin(), boost::get(boost::vertex_index, gr)))
+            .distance_map(boost::make_iterator_property_map(dist.begin(),
+                                                            boost::get(boost::vertex_index, gr)))
+            .weight_map(boost::get(&EdgeData::energy, gr))
             .distance_compare(std::less<double>())
             .distance_combine([](double a, double b) { return std::max(a, b); })
             .distance_inf(kInf)
@@ -72,27 +109,39 @@ struct TransitionNetwork::Impl {
 
 TransitionNetwork::TransitionNetwork(const db::Landscape& land) : impl_(std::make_unique<Impl>()) {
   const std::int64_t M = static_cast<std::int64_t>(land.minima.size());
-  impl_->g = Graph(static_cast<std::size_t>(M));
-  impl_->ts_of.resize(M);
-  for (const auto& m : land.minima) impl_->minimum_energy.push_back(m.energy);
-  for (std::size_t t = 0; t < land.transition_states.size(); ++t) {
+  const std::size_t T = land.transition_states.size();
+  Impl& im = *impl_;
+  im.minimum_energy.reserve(static_cast<std::size_t>(M));
+  for (const auto& m : land.minima) im.minimum_energy.push_back(m.energy);
+  im.ts_energy.reserve(T);
+  im.ts_end1.reserve(T);
+  im.ts_end2.reserve(T);
+  std::vector<std::size_t> count(static_cast<std::size_t>(M) + 1, 0);
+  for (std::size_t t = 0; t < T; ++t) {
     const auto& ts = land.transition_states[t];
     if (ts.min1 < 0 || ts.min1 >= M || ts.min2 < 0 || ts.min2 >= M)
       throw std::invalid_argument("transition state " + std::to_string(t) + " joins minima " +
                                   std::to_string(ts.min1) + " and " + std::to_string(ts.min2) +
                                   " but the database has " + std::to_string(M) +
                                   " minima: the file is inconsistent; re-run lossland connect");
-    impl_->ts_energy.push_back(ts.energy);
-    impl_->ts_end1.push_back(static_cast<std::size_t>(ts.min1));
-    impl_->ts_end2.push_back(static_cast<std::size_t>(ts.min2));
-    impl_->ts_of[ts.min1].push_back(static_cast<std::int64_t>(t));
+    im.ts_energy.push_back(ts.energy);
+    im.ts_end1.push_back(static_cast<std::size_t>(ts.min1));
+    im.ts_end2.push_back(static_cast<std::size_t>(ts.min2));
+    ++count[ts.min1 + 1];
     if (ts.min1 == ts.min2) {
-      ++impl_->self_loops;
+      ++im.self_loops;
       continue;
     }
-    impl_->ts_of[ts.min2].push_back(static_cast<std::int64_t>(t));
-    boost::add_edge(static_cast<Vertex>(ts.min1), static_cast<Vertex>(ts.min2),
-                    EdgeData{ts.energy, static_cast<std::int64_t>(t)}, impl_->g);
+    ++count[ts.min2 + 1];
+    im.edges.push_back(static_cast<std::int64_t>(t));
+  }
+  std::partial_sum(count.begin(), count.end(), count.begin());
+  im.ts_of_start = count;
+  im.ts_of.resize(count.back());
+  for (std::size_t t = 0; t < T; ++t) {  // ascending t, so each row is sorted
+    im.ts_of[count[im.ts_end1[t]]++] = static_cast<std::int64_t>(t);
+    if (im.ts_end2[t] != im.ts_end1[t])
+      im.ts_of[count[im.ts_end2[t]]++] = static_cast<std::int64_t>(t);
   }
 }
 
@@ -101,10 +150,10 @@ TransitionNetwork::TransitionNetwork(TransitionNetwork&&) noexcept = default;
 TransitionNetwork& TransitionNetwork::operator=(TransitionNetwork&&) noexcept = default;
 
 int TransitionNetwork::num_minima() const {
-  return static_cast<int>(boost::num_vertices(impl_->g));
+  return static_cast<int>(impl_->minimum_energy.size());
 }
 int TransitionNetwork::num_edges() const {
-  return static_cast<int>(boost::num_edges(impl_->g));
+  return static_cast<int>(impl_->edges.size());
 }
 int TransitionNetwork::num_self_loops() const {
   return impl_->self_loops;
@@ -112,36 +161,39 @@ int TransitionNetwork::num_self_loops() const {
 
 std::vector<std::int64_t> TransitionNetwork::transition_states_of(std::int64_t m) const {
   impl_->check(m);
-  std::vector<std::int64_t> out = impl_->ts_of[m];
-  std::sort(out.begin(), out.end());
-  return out;
+  return {impl_->ts_of.begin() + static_cast<std::ptrdiff_t>(impl_->ts_of_start[m]),
+          impl_->ts_of.begin() + static_cast<std::ptrdiff_t>(impl_->ts_of_start[m + 1])};
 }
 
 Components TransitionNetwork::components() const {
   Components c;
-  const std::size_t n = boost::num_vertices(impl_->g);
-  std::vector<int> raw(n, 0);
-  const int count = n ? boost::connected_components(impl_->g, raw.data()) : 0;
-  // Renumber by each component's lowest minimum (ties by lowest id).
-  std::vector<std::int64_t> lowest(count, -1);
+  const std::size_t n = impl_->minimum_energy.size();
+  DisjointSets sets(n);
+  for (std::int64_t t : impl_->edges) {
+    const std::size_t a = sets.find(impl_->ts_end1[t]), b = sets.find(impl_->ts_end2[t]);
+    if (a != b) sets.join(a, b);
+  }
+  // Number the sets by each one's lowest minimum (ties by lowest id).
+  std::vector<std::int64_t> lowest(n, -1);
   for (std::size_t v = 0; v < n; ++v) {
-    auto& l = lowest[raw[v]];
+    auto& l = lowest[sets.find(v)];
     if (l < 0 || impl_->minimum_energy[v] < impl_->minimum_energy[l])
       l = static_cast<std::int64_t>(v);
   }
-  std::vector<int> order(count);
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](int a, int b) {
+  std::vector<std::size_t> roots;
+  for (std::size_t v = 0; v < n; ++v)
+    if (sets.parent[v] == v) roots.push_back(v);
+  std::sort(roots.begin(), roots.end(), [&](std::size_t a, std::size_t b) {
     const double ea = impl_->minimum_energy[lowest[a]], eb = impl_->minimum_energy[lowest[b]];
     return ea != eb ? ea < eb : lowest[a] < lowest[b];
   });
-  std::vector<int> rank(count);
-  for (int r = 0; r < count; ++r) rank[order[r]] = r;
-  c.count = count;
-  c.sizes.assign(count, 0);
+  std::vector<int> rank(n, -1);
+  for (std::size_t r = 0; r < roots.size(); ++r) rank[roots[r]] = static_cast<int>(r);
+  c.count = static_cast<int>(roots.size());
+  c.sizes.assign(roots.size(), 0);
   c.of_minimum.resize(n);
   for (std::size_t v = 0; v < n; ++v) {
-    c.of_minimum[v] = rank[raw[v]];
+    c.of_minimum[v] = rank[sets.find(v)];
     ++c.sizes[c.of_minimum[v]];
   }
   return c;
@@ -161,25 +213,20 @@ std::vector<EscapeBarrier> TransitionNetwork::escape_barriers() const {
   std::vector<EscapeBarrier> out(M);
   // Edges in ascending energy (ties by transition state id, so the result is deterministic).
   std::vector<EdgeData> edges;
-  for (auto [e, end] = boost::edges(impl_->g); e != end; ++e) edges.push_back(impl_->g[*e]);
+  edges.reserve(impl_->edges.size());
+  for (std::int64_t t : impl_->edges) edges.push_back({impl_->ts_energy[t], t});
   std::sort(edges.begin(), edges.end(), [](const EdgeData& a, const EdgeData& b) {
     return a.energy != b.energy ? a.energy < b.energy : a.ts < b.ts;
   });
   // Union-find over minima; per root: its lowest minimum and the minima that have not escaped
   // (the lowest one, plus any of exactly equal energy).
-  std::vector<std::size_t> parent(M);
-  std::iota(parent.begin(), parent.end(), 0);
+  DisjointSets sets(M);
   std::vector<std::int64_t> lowest(M);
   std::iota(lowest.begin(), lowest.end(), 0);
   std::vector<std::vector<std::int64_t>> waiting(M);
   for (std::size_t i = 0; i < M; ++i) waiting[i] = {static_cast<std::int64_t>(i)};
-  auto find = [&](std::size_t a) {
-    while (parent[a] != a) a = parent[a] = parent[parent[a]];
-    return a;
-  };
   for (const EdgeData& d : edges) {
-    // Boost stores each undirected edge once; its ends are those of transition state d.ts.
-    const std::size_t ra = find(impl_->ts_end1[d.ts]), rb = find(impl_->ts_end2[d.ts]);
+    const std::size_t ra = sets.find(impl_->ts_end1[d.ts]), rb = sets.find(impl_->ts_end2[d.ts]);
     if (ra == rb) continue;
     auto escape_into = [&](std::size_t from, std::size_t into) {
       std::vector<std::int64_t> still;
@@ -197,12 +244,13 @@ std::vector<EscapeBarrier> TransitionNetwork::escape_barriers() const {
     };
     escape_into(ra, rb);
     escape_into(rb, ra);
-    parent[ra] = rb;
-    waiting[rb].insert(waiting[rb].end(), waiting[ra].begin(), waiting[ra].end());
-    waiting[ra].clear();
-    if (E[lowest[ra]] < E[lowest[rb]] ||
-        (E[lowest[ra]] == E[lowest[rb]] && lowest[ra] < lowest[rb]))
-      lowest[rb] = lowest[ra];
+    const std::size_t root = sets.join(ra, rb), gone = root == ra ? rb : ra;
+    waiting[root].insert(waiting[root].end(), waiting[gone].begin(), waiting[gone].end());
+    waiting[gone].clear();
+    waiting[gone].shrink_to_fit();
+    if (E[lowest[gone]] < E[lowest[root]] ||
+        (E[lowest[gone]] == E[lowest[root]] && lowest[gone] < lowest[root]))
+      lowest[root] = lowest[gone];
   }
   return out;
 }
@@ -243,10 +291,10 @@ MinimaxPath TransitionNetwork::minimax_path(std::int64_t from, std::int64_t to) 
     // The lowest of possibly parallel transition states between the two minima.
     double best = kInf;
     std::int64_t best_ts = -1;
-    for (auto [e, end] = boost::out_edges(static_cast<Vertex>(chain[k - 1]), impl_->g); e != end;
-         ++e) {
-      if (static_cast<std::int64_t>(boost::target(*e, impl_->g)) != chain[k]) continue;
-      const EdgeData& d = impl_->g[*e];
+    const Graph& g = impl_->graph();
+    for (auto [e, end] = boost::out_edges(static_cast<Vertex>(chain[k - 1]), g); e != end; ++e) {
+      if (static_cast<std::int64_t>(boost::target(*e, g)) != chain[k]) continue;
+      const EdgeData& d = g[*e];
       if (d.energy < best || (d.energy == best && d.ts < best_ts)) {
         best = d.energy;
         best_ts = d.ts;

@@ -228,10 +228,107 @@ Eigen::VectorXd apply(const ModelSpec& spec, const DatasetSymmetry& g, const Eig
   return out;
 }
 
+namespace {
+
+/// Half-width of the energy window searched for a's partners: wider than the tolerance of
+/// SamePoint by a safety factor, so that rounding in the window never drops a pair that
+/// SamePoint itself would accept (every candidate is still tested with SamePoint exactly).
+double window_radius(const SamePoint& same, double e) {
+  return 2.0 * same.energy_tol * std::max(1.0, std::abs(e)) + 4.0 * std::abs(e) * 1e-16;
+}
+
+/// Row indices sorted by energy (ties by index); NaN energies last (they match nothing).
+std::vector<std::size_t> energy_order(const std::vector<double>& energies) {
+  std::vector<std::size_t> order(energies.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    const double ex = energies[x], ey = energies[y];
+    if (std::isnan(ex) || std::isnan(ey)) return !std::isnan(ex) && std::isnan(ey);
+    return ex != ey ? ex < ey : x < y;
+  });
+  return order;
+}
+
+/// The positions in `order` of the rows whose energy lies within the window around e.
+std::pair<std::size_t, std::size_t> window(const std::vector<double>& energies,
+                                           const std::vector<std::size_t>& order, double e,
+                                           double r) {
+  const auto lo = std::lower_bound(order.begin(), order.end(), e - r,
+                                   [&](std::size_t i, double v) { return energies[i] < v; });
+  const auto hi = std::upper_bound(lo, order.end(), e + r, [&](double v, std::size_t i) {
+    return v < energies[i] || std::isnan(energies[i]);
+  });
+  return {static_cast<std::size_t>(lo - order.begin()),
+          static_cast<std::size_t>(hi - order.begin())};
+}
+
+}  // namespace
+
+std::vector<std::size_t> energy_neighbours(const std::vector<double>& energies,
+                                           const SamePoint& same) {
+  const std::vector<std::size_t> order = energy_order(energies);
+  std::vector<char> needed(energies.size(), 0);
+  for (std::size_t a = 0; a < energies.size(); ++a) {
+    if (std::isnan(energies[a])) continue;
+    const auto [lo, hi] = window(energies, order, energies[a], window_radius(same, energies[a]));
+    if (hi - lo > 1)
+      for (std::size_t k = lo; k < hi; ++k) needed[order[k]] = 1;
+  }
+  std::vector<std::size_t> out;
+  for (std::size_t a = 0; a < needed.size(); ++a)
+    if (needed[a]) out.push_back(a);
+  return out;
+}
+
+std::vector<int> dataset_symmetry_classes(const ModelSpec& spec, const Dataset& data,
+                                          const std::vector<double>& energies,
+                                          const PointSource& point, const SamePoint& same) {
+  const auto group = dataset_symmetries(data);
+  const std::vector<std::size_t> order = energy_order(energies);
+  std::vector<int> cls(energies.size());
+  std::vector<std::size_t> candidates;
+  for (std::size_t a = 0; a < energies.size(); ++a) {
+    cls[a] = static_cast<int>(a);
+    if (std::isnan(energies[a])) continue;
+    const auto [lo, hi] = window(energies, order, energies[a], window_radius(same, energies[a]));
+    // The first earlier representative that matches, as in a scan of every earlier row.
+    candidates.clear();
+    for (std::size_t k = lo; k < hi; ++k) {
+      const std::size_t b = order[k];
+      if (b < a && cls[b] == static_cast<int>(b)) candidates.push_back(b);
+    }
+    std::sort(candidates.begin(), candidates.end());
+    for (std::size_t c = 0; c < candidates.size() && cls[a] == static_cast<int>(a); ++c) {
+      const std::size_t b = candidates[c];
+      const Eigen::VectorXd& pa = point(a);
+      const Eigen::VectorXd pb = point(b);
+      for (const auto& g : group) {
+        if (same(spec, energies[a], pa, energies[b], apply(spec, g, pb))) {
+          cls[a] = static_cast<int>(b);
+          break;
+        }
+      }
+    }
+  }
+  return cls;
+}
+
 std::vector<int> dataset_symmetry_classes(const ModelSpec& spec, const Dataset& data,
                                           const std::vector<double>& energies,
                                           const std::vector<Eigen::VectorXd>& points,
                                           const SamePoint& same) {
+  if (points.size() != energies.size())
+    throw std::invalid_argument("symmetry classes: " + std::to_string(energies.size()) +
+                                " energies but " + std::to_string(points.size()) + " points");
+  return dataset_symmetry_classes(
+      spec, data, energies, [&](std::size_t i) -> const Eigen::VectorXd& { return points[i]; },
+      same);
+}
+
+std::vector<int> pairwise_symmetry_classes(const ModelSpec& spec, const Dataset& data,
+                                           const std::vector<double>& energies,
+                                           const std::vector<Eigen::VectorXd>& points,
+                                           const SamePoint& same) {
   const auto group = dataset_symmetries(data);
   std::vector<int> cls(points.size());
   for (std::size_t a = 0; a < points.size(); ++a) {

@@ -1,5 +1,7 @@
 #include "commands/common.hpp"
 
+#include "lossland/db/landscape_index.hpp"
+
 #include <unistd.h>
 
 #include <cmath>
@@ -31,6 +33,23 @@ bool stop_requested() {
 
 db::Landscape open_landscape(const std::string& path) {
   return db::read(path);
+}
+
+namespace {
+bool complete_horder(const std::map<std::string, Eigen::MatrixXd>& columns, std::size_t rows) {
+  const auto it = columns.find(db::kHorderColumn);
+  return it != columns.end() && it->second.cols() == 1 &&
+         it->second.rows() == static_cast<Eigen::Index>(rows) && it->second.allFinite();
+}
+}  // namespace
+
+db::Landscape open_harmonic_landscape(const std::string& path) {
+  db::Landscape land = db::read(path, {false, db::ReadParts::Spectrum::All, false});
+  if (complete_horder(land.minima_columns, land.minima.size()) &&
+      complete_horder(land.ts_columns, land.transition_states.size()))
+    return land;
+  land = db::Landscape{};  // release it before the second read
+  return db::read(path, {true, db::ReadParts::Spectrum::All, false});
 }
 
 void add_model_options(CLI::App* command, std::string& dataset, std::string& activation,

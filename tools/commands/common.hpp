@@ -23,6 +23,11 @@ bool stop_requested();
 /// Reads the database at `path`, or throws db::DatabaseError with a message for the user.
 db::Landscape open_landscape(const std::string& path);
 
+/// Reads what the harmonic model (thermo, kinetics) needs: energies, spectra, connections and
+/// columns; coordinates only when some point lacks a stored symmetry order (horder), which
+/// is then computed from them.
+db::Landscape open_harmonic_landscape(const std::string& path);
+
 /// The model flags shared by `bh` and `survey`: --dataset, --activation, --regularize.
 void add_model_options(CLI::App* command, std::string& dataset, std::string& activation,
                        std::string& regularize);

@@ -40,8 +40,13 @@ struct DgraphArgs {
 /// (lossland/kinetics/free_energy.hpp) as minima and inter-group barriers as transition states.
 db::Landscape graph_input(const std::string& path, const DgraphArgs& a,
                           std::vector<std::vector<std::int64_t>>* groups) {
-  db::Landscape land = open_landscape(path);
-  if (std::isnan(a.free_energy)) {
+  // The plain graph needs energies and connections only (coordinates for --no-zero); the
+  // free-energy graph needs the spectra too.
+  const bool plain = std::isnan(a.free_energy);
+  db::Landscape land =
+      plain ? db::read(path, {a.tree.omit_zero, db::ReadParts::Spectrum::None, false})
+            : open_landscape(path);
+  if (plain) {
     if (!std::isnan(a.regroup)) throw std::invalid_argument("--regroup needs --free-energy T");
     return land;
   }

@@ -10,7 +10,8 @@ namespace lossland::cli {
 namespace {
 
 void run_info(const std::string& path, bool json) {
-  const db::Landscape land = open_landscape(path);
+  // Counts and energies only: coordinates, spectra and paths stay on disk.
+  const db::Landscape land = db::read(path, {false, db::ReadParts::Spectrum::None, false});
   double lowest = 0;
   for (std::size_t i = 0; i < land.minima.size(); ++i)
     if (i == 0 || land.minima[i].energy < lowest) lowest = land.minima[i].energy;

@@ -48,7 +48,7 @@ void run_kinetics(const KineticsArgs& a) {
   if (a.from.empty() || a.to.empty())
     throw std::invalid_argument("give both --from A and --to B (ids, global, zero or FIELD<V)");
   const kinetics::Dynamics dyn = kinetics::parse_dynamics(a.dynamics);
-  const db::Landscape land = open_landscape(a.db);
+  const db::Landscape land = open_harmonic_landscape(a.db);
   const auto A = select_minima(land, a.from, "--from");
   const auto B = select_minima(land, a.to, "--to");
   if (A.empty()) throw std::invalid_argument("--from '" + a.from + "' selects no minimum");

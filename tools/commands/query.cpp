@@ -76,13 +76,25 @@ std::vector<std::size_t> select_rows(const Table& t, const QueryArgs& a) {
     for (const auto& c : conds) ok = ok && c.holds(t.value(r, c.field));
     if (ok) order.push_back(r);
   }
+  // The sort key of each kept row, looked up once (not once per comparison).
+  std::vector<double> key(t.rows);
+  for (std::size_t r : order) key[r] = t.value(r, a.sort);
   // NaN (no value) sorts last in either direction, keeping the order a strict weak ordering.
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-    const double vx = t.value(x, a.sort), vy = t.value(y, a.sort);
+  auto before = [&](std::size_t x, std::size_t y) {
+    const double vx = key[x], vy = key[y];
     if (std::isnan(vx) || std::isnan(vy)) return !std::isnan(vx) && std::isnan(vy);
     return a.descending ? vx > vy : vx < vy;
-  });
-  if (a.limit > 0 && order.size() > static_cast<std::size_t>(a.limit)) order.resize(a.limit);
+  };
+  if (a.limit > 0 && order.size() > static_cast<std::size_t>(a.limit)) {
+    // The first `limit` rows of the stable sort: ties broken by position, as stable_sort does.
+    auto stable = [&](std::size_t x, std::size_t y) {
+      return before(x, y) || (!before(y, x) && x < y);
+    };
+    std::partial_sort(order.begin(), order.begin() + a.limit, order.end(), stable);
+    order.resize(a.limit);
+    return order;
+  }
+  std::stable_sort(order.begin(), order.end(), before);
   return order;
 }
 
@@ -110,8 +122,8 @@ nlohmann::json jnum(double v) {
 }
 
 /// Reads the database; one without minima is an error (there is nothing to ask about).
-db::Landscape open_nonempty(const std::string& path) {
-  db::Landscape land = open_landscape(path);
+db::Landscape open_nonempty(const std::string& path, const db::ReadParts& parts) {
+  db::Landscape land = db::read(path, parts);
   if (land.minima.empty())
     throw std::invalid_argument("'" + path + "' holds no minima yet: run lossland bh " + path +
                                 " first");
@@ -119,15 +131,19 @@ db::Landscape open_nonempty(const std::string& path) {
 }
 
 struct Context {
+  std::string path;
   db::Landscape land;
   graph::TransitionNetwork net;
   graph::Components comps;
   std::vector<graph::EscapeBarrier> escape;
-  explicit Context(const std::string& path)
-      : land(open_nonempty(path)),
+  /// Reads what `parts` names (coordinates and spectra only where a command shows them);
+  /// escape barriers only where asked (`with_escape`; empty otherwise).
+  Context(const std::string& path, const db::ReadParts& parts, bool with_escape = true)
+      : path(path),
+        land(open_nonempty(path, parts)),
         net(land),
         comps(net.components()),
-        escape(net.escape_barriers()) {}
+        escape(with_escape ? net.escape_barriers() : std::vector<graph::EscapeBarrier>{}) {}
 };
 
 /// Escape barrier as a number for tables: +inf where the minimum has no lower minimum to reach.
@@ -140,22 +156,36 @@ std::string barrier_text(double b, int digits = 6) {
   return std::isfinite(b) ? fmt_g(b, digits) : "none";
 }
 
-std::vector<int> symmetry_classes(const db::Landscape& land) {
+/// Reads the minima's energies and coordinates only: no spectra, no paths.
+const db::ReadParts kNoSpectra{false, db::ReadParts::Spectrum::None, false};
+/// The same plus each point's lowest Hessian eigenvalue (for the tables).
+const db::ReadParts kLowestEigenvalue{false, db::ReadParts::Spectrum::Lowest, false};
+
+/// Dataset-symmetry classes of the minima. Only minima that share an energy window with another
+/// are ever aligned, so only their coordinates are read (from the file when the context was
+/// read without coordinates).
+std::vector<int> symmetry_classes(const Context& ctx) {
+  const db::Landscape& land = ctx.land;
   std::vector<double> energies;
-  std::vector<Eigen::VectorXd> coords;
-  for (const auto& m : land.minima) {
-    energies.push_back(m.energy);
-    coords.push_back(m.coords);
-  }
-  return dataset_symmetry_classes(land.model, land.dataset, energies, coords);
+  for (const auto& m : land.minima) energies.push_back(m.energy);
+  const std::vector<std::size_t> rows = energy_neighbours(energies);
+  std::vector<Eigen::VectorXd> fetched;
+  if (!rows.empty() && land.minima.front().coords.size() == 0)
+    fetched = db::read_coords(ctx.path, db::PointTable::Minima, rows);
+  const PointSource point = [&](std::size_t i) -> const Eigen::VectorXd& {
+    if (fetched.empty()) return land.minima[i].coords;
+    const auto at = std::lower_bound(rows.begin(), rows.end(), i);
+    return fetched[static_cast<std::size_t>(at - rows.begin())];
+  };
+  return dataset_symmetry_classes(land.model, land.dataset, energies, point);
 }
 
 // ---- minima ----------------------------------------------------------------------------
 
 void query_minima(const QueryArgs& a) {
-  const Context ctx(a.db);
+  const Context ctx(a.db, kLowestEigenvalue);
   const db::Landscape& land = ctx.land;
-  const std::vector<int> cls = symmetry_classes(land);
+  const std::vector<int> cls = symmetry_classes(ctx);
   std::size_t distinct = 0;
   for (std::size_t i = 0; i < cls.size(); ++i) distinct += cls[i] == static_cast<int>(i);
 
@@ -244,7 +274,7 @@ void query_minima(const QueryArgs& a) {
 // ---- transition states -----------------------------------------------------------------
 
 void query_ts(const QueryArgs& a) {
-  const Context ctx(a.db);
+  const Context ctx(a.db, kLowestEigenvalue);
   const db::Landscape& land = ctx.land;
   Table t;
   t.rows = land.transition_states.size();
@@ -364,17 +394,22 @@ void check_id(std::int64_t id, std::size_t count, const char* what) {
 }
 
 void query_show(const QueryArgs& a) {
-  const Context ctx(a.db);
+  const Context ctx(a.db, kNoSpectra);
   const db::Landscape& land = ctx.land;
   const bool is_min = a.kind == "min" || a.kind == "minimum";
   if (!is_min && a.kind != "ts")
     throw std::invalid_argument("show " + a.kind + ": say `show min I` or `show ts I`");
-  const db::StoredPoint& p =
-      is_min ? static_cast<const db::StoredPoint&>(
-                   (check_id(a.id, land.minima.size(), "minimum"), land.minima[a.id]))
-             : static_cast<const db::StoredPoint&>(
-                   (check_id(a.id, land.transition_states.size(), "transition state"),
-                    land.transition_states[a.id]));
+  db::StoredPoint p = is_min
+                          ? static_cast<const db::StoredPoint&>(
+                                (check_id(a.id, land.minima.size(), "minimum"), land.minima[a.id]))
+                          : static_cast<const db::StoredPoint&>(
+                                (check_id(a.id, land.transition_states.size(), "transition state"),
+                                 land.transition_states[a.id]));
+  // The one point's coordinates and spectrum, read from the file alone.
+  const auto table = is_min ? db::PointTable::Minima : db::PointTable::TransitionStates;
+  const std::vector<std::size_t> row{static_cast<std::size_t>(a.id)};
+  p.coords = db::read_coords(a.db, table, row)[0];
+  p.eigenvalues = db::read_eigenvalues(a.db, table, row)[0];
   const auto& cols = is_min ? land.minima_columns : land.ts_columns;
   int negative = 0;
   for (Eigen::Index i = 0; i < p.eigenvalues.size(); ++i) negative += p.eigenvalues[i] < 0;
@@ -471,7 +506,7 @@ void query_show(const QueryArgs& a) {
 // ---- path ------------------------------------------------------------------------------
 
 void query_path(const QueryArgs& a) {
-  const Context ctx(a.db);
+  const Context ctx(a.db, kNoSpectra, false);
   const db::Landscape& land = ctx.land;
   check_id(a.id, land.minima.size(), "minimum");
   check_id(a.id2, land.minima.size(), "minimum");
@@ -521,9 +556,9 @@ void query_path(const QueryArgs& a) {
 // ---- stats -----------------------------------------------------------------------------
 
 void query_stats(const QueryArgs& a) {
-  const Context ctx(a.db);
+  const Context ctx(a.db, kNoSpectra, false);
   const db::Landscape& land = ctx.land;
-  const std::vector<int> cls = symmetry_classes(land);
+  const std::vector<int> cls = symmetry_classes(ctx);
   std::size_t distinct = 0;
   for (std::size_t i = 0; i < cls.size(); ++i) distinct += cls[i] == static_cast<int>(i);
   const std::size_t M = land.minima.size(), T = land.transition_states.size();

@@ -73,7 +73,7 @@ void run_thermo(const ThermoArgs& a) {
     throw std::invalid_argument("-o draws p_i(T) and C(T) over a scan: give --scan T1:T2");
   if (single) kinetics::check_temperature(a.temperature, "--temperature");
   if (a.top < 1) throw std::invalid_argument("--top must be >= 1");
-  const db::Landscape land = open_landscape(a.db);
+  const db::Landscape land = open_harmonic_landscape(a.db);
   if (land.minima.empty())
     throw std::invalid_argument("'" + a.db + "' holds no minima: run lossland bh first");
   const kinetics::HarmonicLandscape h = kinetics::harmonic_landscape(land);

@@ -102,6 +102,41 @@ bool is_integer_column(const std::string& name);
 /// eigenvalue that is not a finite number.
 Landscape read(const std::string& path);
 
+/// Which of the large per-point arrays read() loads (issue 17: a command reads what it needs).
+/// The rest of the file (model, dataset, energies, gradients, min1/min2, extra columns,
+/// branches, run state) is always read and validated; arrays not loaded are not validated.
+struct ReadParts {
+  /// What to load of each point's Hessian spectrum (/*/eigenvalues).
+  enum class Spectrum {
+    All,     ///< all P values
+    Lowest,  ///< the first (lowest) value only: StoredPoint::eigenvalues has one entry
+    None,    ///< nothing: StoredPoint::eigenvalues is empty
+  };
+  /// Coordinates of minima and transition states; false leaves StoredPoint::coords empty
+  /// (read_coords() fetches rows on demand).
+  bool coords = true;
+  Spectrum spectrum = Spectrum::All;
+  /// /paths (each path point carries P coordinates); false leaves Landscape::paths empty.
+  bool paths = true;
+};
+
+/// Reads the parts of a database that `parts` names (HDF5 column selections: the arrays left
+/// out are never read from disk); the same checks and errors as read(path).
+Landscape read(const std::string& path, const ReadParts& parts);
+
+/// The two tables of points.
+enum class PointTable { Minima, TransitionStates };
+
+/// Coordinates of the given rows (any order, repeats allowed) of /minima or /transition_states,
+/// read from disk row by row (or, for more than an eighth of the table, whole and then picked),
+/// each checked to be finite. Throws DatabaseError for an unreadable file or a row out of range.
+std::vector<Eigen::VectorXd> read_coords(const std::string& path, PointTable table,
+                                         const std::vector<std::size_t>& rows);
+
+/// The same for the Hessian spectra (/*/eigenvalues) of the given rows.
+std::vector<Eigen::VectorXd> read_eigenvalues(const std::string& path, PointTable table,
+                                              const std::vector<std::size_t>& rows);
+
 /// Writes the whole landscape crash-safely: to a temporary file unique to this process
 /// (PATH.tmp.PID.RANDOM) in the same directory, flushed and fsync'd, then renamed over PATH, so
 /// a kill at any moment leaves either the old or the new complete file. The new file keeps the

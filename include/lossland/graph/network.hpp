@@ -84,7 +84,7 @@ class TransitionNetwork {
   /// Transition state ids touching minimum `m` (self-loops included), ascending.
   std::vector<std::int64_t> transition_states_of(std::int64_t m) const;
 
-  /// Connected components (boost::connected_components).
+  /// Connected components (union-find over the edges).
   Components components() const;
 
   /// Minimax path between minima `from` and `to`. Throws std::out_of_range naming the id for

@@ -7,6 +7,8 @@
 /// inputs) give distinct points of equal energy and are not removed here.
 
 #include <Eigen/Core>
+#include <cstddef>
+#include <functional>
 #include <vector>
 
 #include "lossland/model/mlp_loss.hpp"
@@ -81,12 +83,37 @@ std::vector<DatasetSymmetry> dataset_symmetries(const Dataset& data);
 /// The point g(w) for a dataset symmetry g.
 Eigen::VectorXd apply(const ModelSpec& spec, const DatasetSymmetry& g, const Eigen::VectorXd& w);
 
+/// Row i's coordinates, on demand (a lazy reader may fetch them from disk).
+using PointSource = std::function<const Eigen::VectorXd&(std::size_t)>;
+
 /// Groups points that are the same up to the network's and the dataset's symmetries: returns,
-/// for each point, the index of the first point of its class. Points are compared with `same`.
+/// for each point, the index of the first point of its class (the first earlier class
+/// representative b with same(E_a, w_a, E_b, g(w_b)) for some dataset symmetry g). Points are
+/// sorted by energy once and each is aligned only with the representatives whose energy lies
+/// within the tolerance of `same`, so the cost is O(M log M) plus the alignments within
+/// energy ties, instead of O(M^2) alignments. `point` is called only for the rows that
+/// energy_neighbours() returns.
+std::vector<int> dataset_symmetry_classes(const ModelSpec& spec, const Dataset& data,
+                                          const std::vector<double>& energies,
+                                          const PointSource& point, const SamePoint& same = {});
+
+/// The same with every point in memory (points.size() == energies.size()).
 std::vector<int> dataset_symmetry_classes(const ModelSpec& spec, const Dataset& data,
                                           const std::vector<double>& energies,
                                           const std::vector<Eigen::VectorXd>& points,
                                           const SamePoint& same = {});
+
+/// The rows (ascending) that share an energy window of `same` with another row: the only
+/// rows whose coordinates the symmetry classes need; every other row is its own class.
+std::vector<std::size_t> energy_neighbours(const std::vector<double>& energies,
+                                           const SamePoint& same = {});
+
+/// Reference implementation that compares every pair (O(M^2) alignments); same result as
+/// dataset_symmetry_classes. For tests.
+std::vector<int> pairwise_symmetry_classes(const ModelSpec& spec, const Dataset& data,
+                                           const std::vector<double>& energies,
+                                           const std::vector<Eigen::VectorXd>& points,
+                                           const SamePoint& same = {});
 
 }  // namespace lossland
 
