@@ -23,12 +23,11 @@ class AnalysisCli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = lossland::testing::unique_temp_dir("test_analysis_cli").string();
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
     db_ = dir_ + "/x2.h5";
     const CliRun r = run("bh " + db_ + " --hidden 2 --lambda 1e-2 --steps 400 --seed 3 -j 1");
     ASSERT_EQ(r.code, 0) << r.out;
   }
+  static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
   static std::string dir_, db_;
 };
 std::string AnalysisCli::dir_, AnalysisCli::db_;

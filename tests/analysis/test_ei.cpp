@@ -474,7 +474,7 @@ TEST(EiColumns, StoredAndReadBack) {
   db::Landscape land = small_landscape(3, 1e-3, 3, 40);
   const std::vector<EiAnalysis> res = ei_analyze_landscape(land);
   ei_store_columns(land, res);
-  const auto dir = lossland::testing::unique_temp_dir("test_ei_columns");
+  const lossland::testing::TempDir dir("test_ei_columns");
   std::filesystem::create_directories(dir);
   const std::string path = (dir / "x.h5").string();
   db::write(path, land);
@@ -494,11 +494,10 @@ TEST(EiColumns, StoredAndReadBack) {
   EXPECT_EQ(back.minima_columns.at("ei_singular_values").cols(), 3);
   std::vector<EiAnalysis> wrong(2);
   EXPECT_THROW(ei_store_columns(land, wrong), std::invalid_argument);
-  std::filesystem::remove_all(dir);
 }
 
 TEST(EiSurvey, RowsSummariseEachFileAndTheFigureIsDrawn) {
-  const auto dir = lossland::testing::unique_temp_dir("test_ei_survey");
+  const lossland::testing::TempDir dir("test_ei_survey");
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   EXPECT_THROW(ei_survey(dir.string()), std::invalid_argument);  // no *.h5 yet
@@ -529,7 +528,6 @@ TEST(EiSurvey, RowsSummariseEachFileAndTheFigureIsDrawn) {
   EXPECT_GT(std::filesystem::file_size(png), 1000u);
   EXPECT_THROW(draw_ei_survey({}, png), std::invalid_argument);
   EXPECT_THROW(draw_ei_survey(rows, (dir / "fig.bmp").string()), std::invalid_argument);
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

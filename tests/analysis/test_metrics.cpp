@@ -43,8 +43,7 @@ Eigen::VectorXd ideal_rule_network(double a, double k, double sign = 1) {
 }
 
 std::string temp_path(const std::string& name) {
-  const auto dir = lossland::testing::unique_temp_dir("test_metrics");
-  std::filesystem::create_directories(dir);
+  static const lossland::testing::TempDir dir("test_metrics");  // removed at exit
   return (dir / name).string();
 }
 

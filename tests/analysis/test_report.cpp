@@ -50,7 +50,7 @@ TEST(Report, WritesSelfContainedPage) {
   ReportOptions o;
   EXPECT_THROW(write_report(land, "/tmp", o), std::runtime_error);  // no metric columns yet
   analyze_landscape(land);
-  const auto dir = lossland::testing::unique_temp_dir("test_report");
+  const lossland::testing::TempDir dir("test_report");
   std::filesystem::remove_all(dir);
   const ReportResult r = write_report(land, dir.string(), o);
   std::ifstream f(r.html_path);

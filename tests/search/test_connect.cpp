@@ -237,7 +237,7 @@ TEST_P(ConnectAllXor, OneConnectedSetAndEveryTransitionStateVerifiesAfterReload)
   // A connected set of n minima needs at least n - 1 transition states joining distinct minima.
   EXPECT_GE(land.transition_states.size() - r.stats.degenerate_ts, land.minima.size() - 1);
 
-  const auto dir = lossland::testing::unique_temp_dir("connect");
+  const lossland::testing::TempDir dir("connect");
   const std::string path = (dir / "land.h5").string();
   db::write(path, land);
   const db::Landscape back = db::read(path);
@@ -283,7 +283,6 @@ TEST_P(ConnectAllXor, OneConnectedSetAndEveryTransitionStateVerifiesAfterReload)
       land.transition_states.size(), degenerate, static_cast<long long>(r.stats.attempts), compared,
       static_cast<long long>(r2.stats.new_ts), static_cast<long long>(r2.stats.new_minima),
       seconds_since(t0));
-  fs::remove_all(dir);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -323,7 +322,7 @@ TEST(ConnectPair, JoinsTheGlobalMinimumToTheFarthestMinimum) {
   EXPECT_EQ(comp[g], comp[far]) << "minima " << g << " and " << far << " not joined";
   EXPECT_GE(land.transition_states.size(), 1u);
   EXPECT_LE(r.stats.attempts, ConnectOptions().max_attempts);
-  const auto dir = lossland::testing::unique_temp_dir("connect_pair");
+  const lossland::testing::TempDir dir("connect_pair");
   const std::string path = (dir / "pair.h5").string();
   db::write(path, land);
   const db::Landscape back = db::read(path);
@@ -332,7 +331,6 @@ TEST(ConnectPair, JoinsTheGlobalMinimumToTheFarthestMinimum) {
   std::printf("connect_pair %lld -> %lld (distance %.3f): %zu transition states, %lld attempts\n",
               static_cast<long long>(g), static_cast<long long>(far), far_distance,
               back.transition_states.size(), static_cast<long long>(r.stats.attempts));
-  fs::remove_all(dir);
 }
 
 /// Soft landscape (papers/004 Sec. III): for N_h = 1, lambda = 1e-6 the paper reports a
@@ -355,7 +353,7 @@ TEST(SoftLandscape, TransitionStateJustAboveTheZeroMinimumIsFound) {
   EXPECT_EQ(r.status, ConnectStatus::Connected) << r.message;
   EXPECT_EQ(count_components(land), 1);
 
-  const auto dir = lossland::testing::unique_temp_dir("connect_soft");
+  const lossland::testing::TempDir dir("connect_soft");
   const std::string path = (dir / "soft.h5").string();
   db::write(path, land);
   const db::Landscape back = db::read(path);
@@ -381,7 +379,6 @@ TEST(SoftLandscape, TransitionStateJustAboveTheZeroMinimumIsFound) {
   EXPECT_GE(soft, 1) << "no transition state 1e-12..1e-10 above the zero minimum joining it to "
                         "a fitting minimum";
   EXPECT_GE(paper, 1) << "none at the paper's 0.1425e-10";
-  fs::remove_all(dir);
 }
 
 TEST(ConnectEdgeCases, FewerThanTwoMinimaIsAlreadyConnected) {

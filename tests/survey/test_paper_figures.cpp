@@ -48,7 +48,7 @@ std::uint32_t be32(const std::string& s, std::size_t at) {
 }
 
 TEST(PaperFigures, GraphWithInsetsHasOneColumnPerMinimum) {
-  const auto dir = lossland::testing::unique_temp_dir("insets");
+  const lossland::testing::TempDir dir("insets");
   const auto land = landscape_with_a_sparse_minimum();
   graph::GraphPanel p;
   p.tree = graph::build_disconnectivity(land);
@@ -68,7 +68,6 @@ TEST(PaperFigures, GraphWithInsetsHasOneColumnPerMinimum) {
   EXPECT_THROW(survey::draw_graph_with_insets(land, p, {0}, (dir / "g.png").string(), o),
                std::invalid_argument);
   EXPECT_FALSE(std::filesystem::exists(dir / "g.png"));
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

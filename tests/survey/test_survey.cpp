@@ -50,7 +50,8 @@ TEST(Survey, RunsSummarisesAndResumesWithoutRedoingWork) {
   SurveyOptions o;
   o.hidden = {1, 2};
   o.lambdas = {1e-2};
-  o.out_dir = lossland::testing::unique_temp_dir("survey_run").string();
+  const lossland::testing::TempDir dir("survey_run");
+  o.out_dir = dir.string();
   o.threads = 2;
   o.ei = false;
   prepare_directory(o);
@@ -93,8 +94,9 @@ TEST(Survey, SameDatabasesWhateverTheSplitOverRanks) {
   o.analyze = false;
   o.graphs = false;
   SurveyOptions a = o, b = o;
-  a.out_dir = lossland::testing::unique_temp_dir("survey_one").string();
-  b.out_dir = lossland::testing::unique_temp_dir("survey_two").string();
+  const lossland::testing::TempDir one("survey_one"), two("survey_two");
+  a.out_dir = one.string();
+  b.out_dir = two.string();
   prepare_directory(a);
   prepare_directory(b);
   run_landscapes(a, 0, 1);
@@ -117,12 +119,13 @@ TEST(Survey, RefusesAnotherSurveyAndForeignDirectories) {
   SurveyOptions o;
   o.hidden = {1};
   o.lambdas = {1e-2};
-  o.out_dir = lossland::testing::unique_temp_dir("survey_other").string();
+  const lossland::testing::TempDir dir("survey_other");
+  o.out_dir = dir.string();
   prepare_directory(o);
   SurveyOptions sig = o;
   sig.activation = Activation::Sigmoid;
   expect_message([&] { prepare_directory(sig); }, "holds another survey");
-  const auto foreign = lossland::testing::unique_temp_dir("survey_foreign");
+  const lossland::testing::TempDir foreign("survey_foreign");
   std::ofstream(foreign / "notes.txt") << "mine";
   SurveyOptions f = o;
   f.out_dir = foreign.string();

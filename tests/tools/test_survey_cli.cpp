@@ -41,7 +41,7 @@ void expect_connected_landscapes(const fs::path& dir, int expected) {
 }  // namespace
 
 TEST(SurveyCli, BadInputIsAClearErrorAndChangesNothing) {
-  const auto dir = lossland::testing::unique_temp_dir("survey_cli_bad");
+  const lossland::testing::TempDir dir("survey_cli_bad");
   struct Case {
     std::string args, needle;
   } cases[] = {
@@ -62,7 +62,7 @@ TEST(SurveyCli, BadInputIsAClearErrorAndChangesNothing) {
 }
 
 TEST(SurveyCli, AKilledSurveyResumesToTheSameEnd) {
-  const auto dir = lossland::testing::unique_temp_dir("survey_cli_kill");
+  const lossland::testing::TempDir dir("survey_cli_kill");
   const std::string out = (dir / "s").string();
   const std::string args =
       "survey --hidden 2:3 --lambda 1e-3:1e-4 --no-ei -j 1 --save-interval 0.1 --out " + out;
@@ -88,7 +88,7 @@ TEST(SurveyCli, AKilledSurveyResumesToTheSameEnd) {
 
 TEST(SurveyCli, TwoMpiRanksGiveTheSameLandscapesAsOneProcess) {
   if (std::system("command -v mpirun > /dev/null 2>&1") != 0) GTEST_SKIP() << "no mpirun";
-  const auto dir = lossland::testing::unique_temp_dir("survey_cli_mpi");
+  const lossland::testing::TempDir dir("survey_cli_mpi");
   const std::string grid = " --hidden 1:2 --lambda 1e-2,1e-3 --no-ei -j 1 --out ";
   const CliRun one = run("survey" + grid + (dir / "one").string());
   ASSERT_EQ(one.code, 0) << one.out;
