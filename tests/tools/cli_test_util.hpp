@@ -11,6 +11,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -63,10 +64,10 @@ inline nlohmann::json run_cli_json(const std::string& args) {
 }
 
 /// Starts `lossland ARGS...` as a child (no shell; stdout and stderr to `log`), waits
-/// `seconds`, kills it with SIGKILL and reaps it. Returns true if it was still running when
-/// killed (it died of the SIGKILL, not by itself).
+/// `seconds` (counted from when `after_file` exists, if given), kills it with SIGKILL and reaps
+/// it. Returns true if it was still running when killed (it died of the SIGKILL, not by itself).
 inline bool run_and_kill(const std::vector<std::string>& args, double seconds,
-                         const std::string& log) {
+                         const std::string& log, const std::string& after_file = "") {
   const pid_t child = ::fork();
   if (child < 0) return false;
   if (child == 0) {
@@ -83,6 +84,16 @@ inline bool run_and_kill(const std::vector<std::string>& args, double seconds,
     argv.push_back(nullptr);
     ::execv(binary.c_str(), argv.data());
     ::_exit(127);
+  }
+  // With after_file, the clock starts when that file exists (e.g. the first save), so that a
+  // slow build (sanitizers) is killed at the same point of its run as a fast one.
+  for (int k = 0; !after_file.empty() && !std::filesystem::exists(after_file); ++k) {
+    int st = 0;
+    if (k > 60000 || ::waitpid(child, &st, WNOHANG) == child) {
+      if (k > 60000) ::kill(child, SIGKILL), ::waitpid(child, &st, 0);
+      return false;  // ended (or 10 minutes passed) before the file appeared
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   ::kill(child, SIGKILL);

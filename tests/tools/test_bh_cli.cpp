@@ -83,12 +83,12 @@ void expect_consistent_database(const std::string& db, int hidden) {
 TEST_F(BhCli, SigkillMidRunLeavesAReadableDatabaseThatResumes) {
   const std::string db = path("killed.h5");
   std::size_t before = 0;
-  for (const double seconds : {0.8, 1.1, 1.4}) {
-    SCOPED_TRACE("killed after " + std::to_string(seconds) + " s");
+  for (const double seconds : {0.2, 0.5, 0.8}) {
+    SCOPED_TRACE("killed " + std::to_string(seconds) + " s after the database appeared");
     ASSERT_TRUE(run_and_kill({"bh", db, "--hidden", "3", "--lambda", "1e-4", "--save-interval",
                               "0.2", "--steps", "100000000", "--stop-after", "0", "--threads", "1",
                               "--seed", std::to_string(static_cast<int>(seconds * 10))},
-                             seconds, path("bh.log")))
+                             seconds, path("bh.log"), db))
         << "bh ended by itself before the kill: " << slurp(path("bh.log"));
     ASSERT_TRUE(db::exists(db));
     const db::Landscape land = db::read(db);
