@@ -298,13 +298,10 @@ TsCandidate refine_transition_state(const Loss& loss, const Eigen::VectorXd& gue
       return c;
     }
     c.branched |= d.side[s].branched;
-    for (std::size_t k = 0; k < l.size(); ++k) {
-      const PathStationary& m = l[k].minimum;
-      bool listed = false;  // the same point along another branch (e.g. two routes to it)
-      for (std::size_t q = 0; q < k && !listed; ++q) listed = l[q].minimum.x == m.x;
-      if (!listed)
-        c.leaves[s].push_back(
-            {{m.energy, m.x, m.grad_rms, m.eigenvalues}, l[k].branch_energy, l[k].depth});
+    for (const DescentLeaf& leaf : l) {
+      const PathStationary& m = leaf.minimum;
+      c.leaves[s].push_back(
+          {{m.energy, m.x, m.grad_rms, m.eigenvalues}, leaf.branch_energy, leaf.depth});
     }
     const std::size_t r = representative_leaf(l);
     *rep[s] = {l[r].minimum.energy, l[r].minimum.x, l[r].minimum.grad_rms,

@@ -79,8 +79,8 @@ struct TsCandidate {
   std::string why;  ///< if not a transition state: why not
   db::StoredPoint ts;
   db::StoredPoint plus, minus;  ///< the representative minima of the two paths (min1, min2)
-  /// Every minimum each path reaches, in branch order (one each unless the path branched); a
-  /// point reached along several branches is listed once.
+  /// Every minimum each path reaches, in branch order (one each unless the path branched);
+  /// store_candidate() keeps one /ts_branches row per stored minimum.
   std::vector<CandidateLeaf> leaves[2];
   /// The two paths to plus and minus, downsampled (arc length, energy, coordinates).
   std::vector<PathPoint> paths[2];
