@@ -18,6 +18,9 @@
 #include <type_traits>
 #include <utility>
 
+#include "db/append.hpp"
+#include "db/hdf5_util.hpp"
+#include "db/journal.hpp"
 #include "lossland/db/lock.hpp"
 
 namespace lossland::db {
@@ -25,98 +28,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using Dims = std::vector<hsize_t>;
-
-constexpr const char* kNotePrefix = "note_";
-constexpr const char* kRunState = "/run_state";
-/// Elements a dataset read from a file may hold (8 GB of float64): larger is a corrupt header.
-constexpr hsize_t kMaxElements = hsize_t(1) << 30;
-const std::vector<std::string> kPointFields{"energy", "coords", "grad_rms", "eigenvalues"};
-const std::vector<std::string> kTsFields{"energy",      "coords", "grad_rms",
-                                         "eigenvalues", "min1",   "min2"};
-
-/// True if every entry is a whole number that int64 holds exactly (|v| <= 2^53).
-bool whole_numbers(const Eigen::MatrixXd& m) {
-  for (Eigen::Index i = 0; i < m.size(); ++i) {
-    const double v = m.data()[i];
-    if (!(std::abs(v) <= 9007199254740992.0) || v != std::floor(v)) return false;
-  }
-  return true;
-}
-
-/// Owns one HDF5 identifier and closes it with the matching H5?close when destroyed.
-class Handle {
- public:
-  using Closer = herr_t (*)(hid_t);
-  Handle(hid_t id, Closer closer) : id_(id), closer_(closer) {}
-  Handle(Handle&& other) noexcept
-      : id_(std::exchange(other.id_, H5I_INVALID_HID)), closer_(other.closer_) {}
-  Handle& operator=(Handle&&) = delete;
-  ~Handle() { close(); }
-
-  hid_t get() const { return id_; }
-  bool valid() const { return id_ >= 0; }
-  /// Closes now; returns false if HDF5 reports a failure (for a file: the final flush failed).
-  bool close() {
-    const herr_t status = id_ >= 0 ? closer_(id_) : 0;
-    id_ = H5I_INVALID_HID;
-    return status >= 0;
-  }
-
- private:
-  hid_t id_;
-  Closer closer_;
-};
-
-/// Turns off HDF5's printing of its error stack: the user sees only our messages.
-void silence_hdf5() {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-}
-
-/// The layer widths as "[2, 6, 2]".
-std::string format_layers(const std::vector<int>& layers) {
-  std::string s = "[";
-  for (std::size_t i = 0; i < layers.size(); ++i) s += (i ? ", " : "") + std::to_string(layers[i]);
-  return s + "]";
-}
-
-/// A fixed-length, null-terminated C string type of `length` bytes (terminator included).
-Handle string_type(std::size_t length) {
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(type.get(), std::max<std::size_t>(length, 1));
-  H5Tset_strpad(type.get(), H5T_STR_NULLTERM);
-  return type;
-}
-
-/// The names of the links in a group, in name order.
-std::vector<std::string> link_names(hid_t group) {
-  std::vector<std::string> names;
-  H5G_info_t info;
-  if (H5Gget_info(group, &info) < 0) return names;
-  for (hsize_t i = 0; i < info.nlinks; ++i) {
-    const ssize_t n =
-        H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
-    if (n < 0) continue;
-    std::string name(static_cast<std::size_t>(n) + 1, '\0');
-    H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(),
-                       H5P_DEFAULT);
-    name.resize(static_cast<std::size_t>(n));
-    names.push_back(name);
-  }
-  return names;
-}
-
-/// The names of the attributes of an object.
-std::vector<std::string> attribute_names(hid_t object) {
-  std::vector<std::string> names;
-  auto collect = [](hid_t, const char* name, const H5A_info_t*, void* out) -> herr_t {
-    static_cast<std::vector<std::string>*>(out)->push_back(name);
-    return 0;
-  };
-  H5Aiterate2(object, H5_INDEX_NAME, H5_ITER_INC, nullptr, collect, &names);
-  return names;
-}
+using namespace detail;
 
 // ---- writing -----------------------------------------------------------------------------
 
@@ -156,13 +68,11 @@ class Writer {
     attribute(object, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value, {});
   }
 
-  /// Writes a dataset of shape `dims` (a dimension may be 0) from contiguous row-major data.
+  /// Writes a dataset of shape `dims` (a dimension may be 0) from contiguous row-major data,
+  /// chunked so that later saves can append rows in place (append.cpp).
   void dataset(hid_t group, const std::string& where, const std::string& name, hid_t file_type,
                hid_t mem_type, const Dims& dims, const void* data) const {
-    Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
-    Handle set(H5Dcreate2(group, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT,
-                          H5P_DEFAULT),
-               H5Dclose);
+    const Handle set = create_rows(group, name, file_type, dims);
     hsize_t count = 1;
     for (const hsize_t d : dims) count *= d;
     if (!set.valid() ||
@@ -823,6 +733,7 @@ Landscape read(const std::string& path, const ReadParts& parts) {
   if (::access(path.c_str(), R_OK) != 0) {
     throw DatabaseError(fmt::format("cannot read database '{}': {}", path, std::strerror(errno)));
   }
+  const ReadLock lock(path);  // waits for a save in progress; repairs a killed one
   if (is_hdf5(path) <= 0) {
     throw DatabaseError(
         fmt::format("'{}' is not an HDF5 file (it may be truncated or corrupt; "
@@ -841,7 +752,7 @@ Landscape read(const std::string& path, const ReadParts& parts) {
   return Reader(path, file.get(), parts).landscape();
 }
 
-void write(const std::string& path, const Landscape& landscape) {
+void write(const std::string& path, const Landscape& landscape, SaveMode mode) {
   silence_hdf5();
   check_shapes(path, landscape);
   check_writable(path);
@@ -858,6 +769,16 @@ void write(const std::string& path, const Landscape& landscape) {
                     dir.string(), std::strerror(errno)));
   }
   remove_stale_tmp(path);
+  if (mode == SaveMode::Changes && save_in_place(path, landscape)) {
+    set_last_save_kind(SaveKind::InPlace);
+    return;
+  }
+  set_last_save_kind(SaveKind::Whole);
+  // Held while the new file is written and renamed, so that an in-place save of another
+  // process (one that ignores the writer lock) is not lost in the old file; a journal that a
+  // killed save left is undone first, so that a failed rewrite leaves a valid old file.
+  const FileLock lock(path, true);
+  recover(path);
   const std::string tmp = unique_tmp_name(path);
   struct stat old {};
   const bool replacing = ::stat(path.c_str(), &old) == 0;

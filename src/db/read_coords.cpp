@@ -10,6 +10,7 @@
 #include <cmath>
 #include <utility>
 
+#include "db/journal.hpp"
 #include "lossland/db/database.hpp"
 
 namespace lossland::db {
@@ -42,6 +43,7 @@ std::vector<Eigen::VectorXd> read_rows(const std::string& path, PointTable table
   auto fail = [&](const std::string& what) -> DatabaseError {
     return DatabaseError(fmt::format("database '{}': {} {}", path, name, what));
   };
+  const detail::ReadLock lock(path);
   const Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!file.valid()) throw fail("cannot be read: the file cannot be opened as HDF5");
   if (H5Lexists(file.get(), table == PointTable::Minima ? "/minima" : "/transition_states",

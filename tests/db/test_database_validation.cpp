@@ -45,7 +45,7 @@ TEST_F(DatabaseValidation, NonFiniteStoredValuesAreRejectedOnRead) {
                                                    {"/transition_states/coords", nan}}) {
     SCOPED_TRACE(set);
     const std::string p = path("nan.h5");
-    db::write(p, small_landscape(4));
+    db::write(p, small_landscape(4), db::SaveMode::Whole);  // a fresh file over the poked one
     poke(p, set, 5, value);
     expect_read_error(p, set);
     expect_read_error(p, "finite");

@@ -58,7 +58,7 @@ void run_import(const ImportArgs& a) {
   options.recompute_horder = a.horder == "compute";
   graph::ImportResult r = graph::import_pathsample(a.dir, spec, data, options);
   r.landscape.created_by = "lossland " LOSSLAND_VERSION " import";
-  db::write(a.db, r.landscape);
+  db::write(a.db, r.landscape, db::SaveMode::Whole);
   if (a.json) {
     nlohmann::json j = {{"directory", a.dir},
                         {"database", a.db},

@@ -137,12 +137,31 @@ std::vector<Eigen::VectorXd> read_coords(const std::string& path, PointTable tab
 std::vector<Eigen::VectorXd> read_eigenvalues(const std::string& path, PointTable table,
                                               const std::vector<std::size_t>& rows);
 
-/// Writes the whole landscape crash-safely: to a temporary file unique to this process
-/// (PATH.tmp.PID.RANDOM) in the same directory, flushed and fsync'd, then renamed over PATH, so
-/// a kill at any moment leaves either the old or the new complete file. The new file keeps the
-/// old one's permissions (and owner, where allowed). Throws DatabaseError if the directory is
-/// not writable, or PATH is a directory or a read-only file (which is left untouched).
-void write(const std::string& path, const Landscape& landscape);
+/// How write() saves an existing file.
+enum class SaveMode {
+  /// Update the file in place with what differs from it (new rows appended, changed columns
+  /// and small groups replaced), journaled so that a kill leaves the old file; the whole file
+  /// is rewritten when it cannot be updated so (see below). For a landscape read from PATH.
+  Changes,
+  /// Always write the whole file (a landscape that was not read from PATH, e.g. an import).
+  Whole,
+};
+
+/// Saves the landscape crash-safely; a kill at any moment leaves either the old or the new
+/// complete file.
+/// - In place (SaveMode::Changes on a file written by this version, with the same model and
+///   dataset, whose stored rows are the first rows of `landscape`): only what changed is
+///   written, through a rollback journal (PATH.journal, deleted when the save is complete; a
+///   killed save is undone by the next read or write). Rows of points already stored are
+///   never modified by lossland: a stored row whose energy, gradient or min1/min2 differ makes
+///   the save a whole rewrite. So do a file in the layout of older versions, tables that have
+///   outgrown their chunks 16 times and a file with more than half of it unused.
+/// - Whole: to a temporary file unique to this process (PATH.tmp.PID.RANDOM) in the same
+///   directory, flushed and fsync'd, then renamed over PATH. The new file keeps the old one's
+///   permissions (and owner, where allowed).
+/// Throws DatabaseError if the directory is not writable, or PATH is a directory or a
+/// read-only file (which is left untouched).
+void write(const std::string& path, const Landscape& landscape, SaveMode mode = SaveMode::Changes);
 
 /// True if PATH exists (it may still be unreadable).
 bool exists(const std::string& path);

@@ -1,8 +1,9 @@
 #pragma once
 /// \file
 /// The advisory writer lock of a database: one process at a time may run a command that writes
-/// a landscape file. Readers (query, info, dgraph, export) take no lock: every save replaces the
-/// file atomically, so they always see a complete file.
+/// a landscape file. Readers (query, info, dgraph, export) do not take it: a save either
+/// replaces the file atomically or updates it in place under a short lock on the file itself
+/// that readers wait for (src/db/journal.hpp), so they always see a complete file.
 
 #include <string>
 

@@ -1,0 +1,521 @@
+/// \file
+/// The rollback journal of in-place saves and the HDF5 virtual file driver that keeps it
+/// (journal.hpp). The driver is a plain POSIX driver (pread/pwrite on one descriptor) that asks
+/// the Journal before every write and truncation.
+///
+/// Journal file: a 40-byte header (magic "LLJOURN1", the old file length, the file's device and
+/// inode, a checksum of those), then records, each the 8-byte offset, 8-byte length and 8-byte
+/// checksum of the old bytes that follow. A record is written whole before the bytes it saves
+/// are overwritten, so a record cut short by a kill saved bytes that were never overwritten:
+/// recovery stops at the first incomplete or mismatching record.
+
+#include "db/journal.hpp"
+
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <H5FDpublic.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+
+#include "lossland/db/database.hpp"
+
+namespace lossland::db::detail {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kMagic[8] = {'L', 'L', 'J', 'O', 'U', 'R', 'N', '1'};
+constexpr std::size_t kHeaderBytes = 40;
+constexpr std::size_t kRecordHeaderBytes = 24;
+
+std::atomic<long> g_kill_countdown{0};
+std::atomic<long> g_kill_record_countdown{0};
+std::atomic<std::uint64_t> g_bytes_written{0};
+
+/// The crash-injection hook of kill_before_write().
+void maybe_kill() {
+  if (g_kill_countdown.load() > 0 && --g_kill_countdown == 0) ::raise(SIGKILL);
+}
+
+/// FNV-1a, 64 bit: detects a record whose bytes did not all reach the disk.
+std::uint64_t checksum(const unsigned char* p, std::size_t n,
+                       std::uint64_t h = 1469598103934665603ull) {
+  for (std::size_t i = 0; i < n; ++i) {
+    h ^= p[i];
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+void put64(unsigned char* p, std::uint64_t v) {
+  std::memcpy(p, &v, 8);
+}
+std::uint64_t get64(const unsigned char* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+bool write_all(int fd, const void* data, std::size_t n, off_t at) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  while (n > 0) {
+    const ssize_t w = ::pwrite(fd, p, n, at);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    p += w;
+    n -= static_cast<std::size_t>(w);
+    at += w;
+  }
+  return true;
+}
+
+/// Reads up to n bytes at `at`; returns how many were read (short at end of file).
+std::size_t read_all(int fd, void* data, std::size_t n, off_t at) {
+  auto* p = static_cast<unsigned char*>(data);
+  std::size_t got = 0;
+  while (got < n) {
+    const ssize_t r = ::pread(fd, p + got, n - got, at + static_cast<off_t>(got));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    got += static_cast<std::size_t>(r);
+  }
+  return got;
+}
+
+void sync_dir_of(const std::string& path) {
+  fs::path dir = fs::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+[[noreturn]] void fail(const std::string& path, const std::string& what) {
+  throw DatabaseError(fmt::format("cannot save database '{}': {}", path, what));
+}
+
+// ---- the virtual file driver -------------------------------------------------------------
+
+/// What the driver is given in the file access property list.
+struct DriverInfo {
+  Journal* journal;
+};
+
+/// One open file of the driver. `pub` must come first: HDF5 sees an H5FD_t.
+struct DriverFile {
+  H5FD_t pub;
+  int fd;
+  haddr_t eoa, eof;
+  dev_t dev;
+  ino_t ino;
+  Journal* journal;
+};
+
+constexpr haddr_t kMaxAddr = (haddr_t(1) << (8 * sizeof(off_t) - 1)) - 1;
+
+H5FD_t* driver_open(const char* name, unsigned flags, hid_t fapl, haddr_t maxaddr) {
+  if (!name || !*name || maxaddr == 0 || maxaddr == HADDR_UNDEF || maxaddr > kMaxAddr)
+    return nullptr;
+  const auto* info = static_cast<const DriverInfo*>(H5Pget_driver_info(fapl));
+  int o = (flags & H5F_ACC_RDWR) ? O_RDWR : O_RDONLY;
+  if (flags & H5F_ACC_TRUNC) o |= O_TRUNC;
+  if (flags & H5F_ACC_CREAT) o |= O_CREAT;
+  if (flags & H5F_ACC_EXCL) o |= O_EXCL;
+  const int fd = ::open(name, o | O_CLOEXEC, 0644);
+  if (fd < 0) return nullptr;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    return nullptr;
+  }
+  auto* f = new DriverFile{};
+  f->fd = fd;
+  f->eoa = 0;
+  f->eof = static_cast<haddr_t>(st.st_size);
+  f->dev = st.st_dev;
+  f->ino = st.st_ino;
+  f->journal = info ? info->journal : nullptr;
+  return &f->pub;
+}
+
+herr_t driver_close(H5FD_t* file) {
+  auto* f = reinterpret_cast<DriverFile*>(file);
+  const bool ok = ::close(f->fd) == 0;
+  delete f;
+  return ok ? 0 : -1;
+}
+
+int driver_cmp(const H5FD_t* a, const H5FD_t* b) {
+  const auto* f = reinterpret_cast<const DriverFile*>(a);
+  const auto* g = reinterpret_cast<const DriverFile*>(b);
+  if (f->dev != g->dev) return f->dev < g->dev ? -1 : 1;
+  if (f->ino != g->ino) return f->ino < g->ino ? -1 : 1;
+  return 0;
+}
+
+herr_t driver_query(const H5FD_t*, unsigned long* flags) {
+  if (flags)
+    *flags = H5FD_FEAT_AGGREGATE_METADATA | H5FD_FEAT_ACCUMULATE_METADATA | H5FD_FEAT_DATA_SIEVE |
+             H5FD_FEAT_AGGREGATE_SMALLDATA | H5FD_FEAT_DEFAULT_VFD_COMPATIBLE;
+  return 0;
+}
+
+haddr_t driver_get_eoa(const H5FD_t* file, H5FD_mem_t) {
+  return reinterpret_cast<const DriverFile*>(file)->eoa;
+}
+herr_t driver_set_eoa(H5FD_t* file, H5FD_mem_t, haddr_t addr) {
+  if (addr > kMaxAddr) return -1;
+  reinterpret_cast<DriverFile*>(file)->eoa = addr;
+  return 0;
+}
+haddr_t driver_get_eof(const H5FD_t* file, H5FD_mem_t) {
+  return reinterpret_cast<const DriverFile*>(file)->eof;
+}
+
+herr_t driver_get_handle(H5FD_t* file, hid_t, void** handle) {
+  if (!handle) return -1;
+  *handle = &reinterpret_cast<DriverFile*>(file)->fd;
+  return 0;
+}
+
+herr_t driver_read(H5FD_t* file, H5FD_mem_t, hid_t, haddr_t addr, size_t size, void* buf) {
+  auto* f = reinterpret_cast<DriverFile*>(file);
+  if (addr == HADDR_UNDEF || addr + size > f->eoa || addr + size < addr) return -1;
+  const std::size_t got = read_all(f->fd, buf, size, static_cast<off_t>(addr));
+  if (got < size) {
+    if (addr + got < f->eof) return -1;  // a read error inside the file
+    std::memset(static_cast<unsigned char*>(buf) + got, 0, size - got);  // past end of file
+  }
+  return 0;
+}
+
+herr_t driver_write(H5FD_t* file, H5FD_mem_t, hid_t, haddr_t addr, size_t size, const void* buf) {
+  auto* f = reinterpret_cast<DriverFile*>(file);
+  if (addr == HADDR_UNDEF || addr + size > f->eoa || addr + size < addr) return -1;
+  try {
+    if (f->journal) f->journal->before_write(f->fd, addr, size);
+  } catch (...) {
+    return -1;  // the journal could not take the old bytes: do not overwrite them
+  }
+  maybe_kill();
+  if (!write_all(f->fd, buf, size, static_cast<off_t>(addr))) return -1;
+  g_bytes_written += size;
+  f->eof = std::max<haddr_t>(f->eof, addr + size);
+  return 0;
+}
+
+herr_t driver_truncate(H5FD_t* file, hid_t, hbool_t) {
+  auto* f = reinterpret_cast<DriverFile*>(file);
+  if (f->eoa == f->eof) return 0;
+  try {
+    if (f->journal) f->journal->before_truncate(f->fd, f->eoa);
+  } catch (...) {
+    return -1;
+  }
+  maybe_kill();
+  if (::ftruncate(f->fd, static_cast<off_t>(f->eoa)) != 0) return -1;
+  f->eof = f->eoa;
+  return 0;
+}
+
+herr_t driver_flush(H5FD_t*, hid_t, hbool_t) {
+  return 0;  // writes go straight to the descriptor; commit() fsyncs the file
+}
+herr_t driver_lock(H5FD_t*, hbool_t) {
+  return 0;  // lossland's FileLock and WriterLock do the locking
+}
+herr_t driver_unlock(H5FD_t*) {
+  return 0;
+}
+
+/// The driver, registered once per process.
+hid_t driver_id() {
+  static hid_t id = [] {
+    static H5FD_class_t cls{};
+    cls.name = "lossland_journal";
+    cls.maxaddr = kMaxAddr;
+    cls.fc_degree = H5F_CLOSE_WEAK;
+    cls.fapl_size = sizeof(DriverInfo);
+    cls.open = driver_open;
+    cls.close = driver_close;
+    cls.cmp = driver_cmp;
+    cls.query = driver_query;
+    cls.get_eoa = driver_get_eoa;
+    cls.set_eoa = driver_set_eoa;
+    cls.get_eof = driver_get_eof;
+    cls.get_handle = driver_get_handle;
+    cls.read = driver_read;
+    cls.write = driver_write;
+    cls.flush = driver_flush;
+    cls.truncate = driver_truncate;
+    cls.lock = driver_lock;
+    cls.unlock = driver_unlock;
+    const H5FD_mem_t map[] = H5FD_FLMAP_DICHOTOMY;
+    std::copy(std::begin(map), std::end(map), cls.fl_map);
+    return H5FDregister(&cls);
+  }();
+  return id;
+}
+
+/// The header of a journal for a file of `size` bytes on (dev, ino).
+std::vector<unsigned char> header(std::uint64_t size, std::uint64_t dev, std::uint64_t ino) {
+  std::vector<unsigned char> h(kHeaderBytes);
+  std::memcpy(h.data(), kMagic, 8);
+  put64(h.data() + 8, size);
+  put64(h.data() + 16, dev);
+  put64(h.data() + 24, ino);
+  put64(h.data() + 32, checksum(h.data(), 32));
+  return h;
+}
+
+}  // namespace
+
+std::string journal_path(const std::string& path) {
+  return path + ".journal";
+}
+
+void kill_before_write(long n) {
+  g_kill_countdown = n;
+}
+
+void kill_inside_journal_record(long n) {
+  g_kill_record_countdown = n;
+}
+
+std::uint64_t driver_bytes_written() {
+  return g_bytes_written.load();
+}
+
+// ---- Journal -------------------------------------------------------------------------------
+
+Journal::Journal(std::string path) : path_(std::move(path)), journal_(journal_path(path_)) {
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) != 0) fail(path_, std::strerror(errno));
+  base_size_ = static_cast<std::uint64_t>(st.st_size);
+  dev_ = static_cast<std::uint64_t>(st.st_dev);
+  ino_ = static_cast<std::uint64_t>(st.st_ino);
+  fapl_ = H5Pcreate(H5P_FILE_ACCESS);
+  const DriverInfo info{this};
+  if (fapl_ < 0 || driver_id() < 0 || H5Pset_driver(fapl_, driver_id(), &info) < 0)
+    fail(path_, "cannot set up HDF5's file driver");
+}
+
+Journal::~Journal() {
+  if (!done_) {
+    try {
+      rollback();
+    } catch (...) {
+      // The journal stays on disk; the next reader or writer repairs the file from it.
+    }
+  }
+  if (fapl_ >= 0) H5Pclose(fapl_);
+}
+
+void Journal::save_range(int fd, std::uint64_t begin, std::uint64_t end) {
+  // The parts of [begin, end) not yet in the journal.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> gaps;
+  std::uint64_t at = begin;
+  auto it = std::upper_bound(saved_.begin(), saved_.end(),
+                             std::make_pair(begin, std::numeric_limits<std::uint64_t>::max()));
+  if (it != saved_.begin() && std::prev(it)->second > at) at = std::prev(it)->second;
+  for (; at < end && it != saved_.end() && it->first < end; ++it) {
+    if (it->first > at) gaps.emplace_back(at, it->first);
+    at = std::max(at, it->second);
+  }
+  if (at < end) gaps.emplace_back(at, end);
+  if (gaps.empty()) return;
+  if (jfd_ < 0) {
+    jfd_ = ::open(journal_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (jfd_ < 0)
+      fail(path_, fmt::format("cannot create '{}': {}", journal_, std::strerror(errno)));
+    const auto h = header(base_size_, dev_, ino_);
+    if (!write_all(jfd_, h.data(), h.size(), 0) || ::fdatasync(jfd_) != 0)
+      fail(path_, fmt::format("cannot write '{}': {}", journal_, std::strerror(errno)));
+    sync_dir_of(journal_);  // the journal's name is on disk before any byte is overwritten
+  }
+  struct stat js {};
+  if (::fstat(jfd_, &js) != 0) fail(path_, std::strerror(errno));
+  off_t tail = js.st_size;
+  for (const auto& [b, e] : gaps) {
+    std::vector<unsigned char> rec(kRecordHeaderBytes + (e - b));
+    const std::size_t got = read_all(fd, rec.data() + kRecordHeaderBytes, e - b, b);
+    // Bytes past the file's current end (it was truncated earlier in this save) are already
+    // in the journal; a short read here means the old file really was shorter.
+    rec.resize(kRecordHeaderBytes + got);
+    put64(rec.data(), b);
+    put64(rec.data() + 8, got);
+    put64(rec.data() + 16,
+          checksum(rec.data() + kRecordHeaderBytes, got, checksum(rec.data(), 16)));
+    if (g_kill_record_countdown.load() > 0 && --g_kill_record_countdown == 0) {
+      write_all(jfd_, rec.data(), rec.size() / 2, tail);  // crash injection: half a record
+      ::raise(SIGKILL);
+    }
+    if (!write_all(jfd_, rec.data(), rec.size(), tail))
+      fail(path_,
+           fmt::format("cannot write '{}': {} (disk full?)", journal_, std::strerror(errno)));
+    tail += static_cast<off_t>(rec.size());
+  }
+  if (::fdatasync(jfd_) != 0) fail(path_, fmt::format("cannot sync '{}'", journal_));
+  for (const auto& g : gaps) saved_.insert(std::upper_bound(saved_.begin(), saved_.end(), g), g);
+  // Merge touching ranges so the list stays short.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> merged;
+  for (const auto& r : saved_) {
+    if (!merged.empty() && r.first <= merged.back().second)
+      merged.back().second = std::max(merged.back().second, r.second);
+    else
+      merged.push_back(r);
+  }
+  saved_ = std::move(merged);
+}
+
+void Journal::before_write(int fd, std::uint64_t addr, std::uint64_t size) {
+  if (addr < base_size_) save_range(fd, addr, std::min(addr + size, base_size_));
+}
+
+void Journal::before_truncate(int fd, std::uint64_t new_size) {
+  if (new_size < base_size_) save_range(fd, new_size, base_size_);
+}
+
+void Journal::commit() {
+  const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    if (fd >= 0) ::close(fd);
+    fail(path_, fmt::format("fsync failed: {}", std::strerror(errno)));
+  }
+  ::close(fd);
+  if (jfd_ >= 0) {
+    ::close(jfd_);
+    jfd_ = -1;
+    if (::unlink(journal_.c_str()) != 0)
+      fail(path_, fmt::format("cannot delete '{}': {}", journal_, std::strerror(errno)));
+    sync_dir_of(journal_);
+  }
+  done_ = true;
+}
+
+void Journal::rollback() {
+  done_ = true;
+  if (jfd_ >= 0) {
+    ::close(jfd_);
+    jfd_ = -1;
+    recover(path_);
+  } else {
+    // Nothing of the old file was overwritten: only bytes past its end may have been added.
+    if (::truncate(path_.c_str(), static_cast<off_t>(base_size_)) != 0)
+      fail(path_, fmt::format("cannot truncate it back: {}", std::strerror(errno)));
+  }
+}
+
+// ---- recovery ------------------------------------------------------------------------------
+
+bool recover(const std::string& path) {
+  const std::string jpath = journal_path(path);
+  const int jfd = ::open(jpath.c_str(), O_RDONLY | O_CLOEXEC);
+  if (jfd < 0) return false;
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } jclose{jfd};
+  unsigned char h[kHeaderBytes];
+  struct stat st {};
+  const bool has_file = ::stat(path.c_str(), &st) == 0;
+  const bool header_ok = read_all(jfd, h, kHeaderBytes, 0) == kHeaderBytes &&
+                         std::memcmp(h, kMagic, 8) == 0 && get64(h + 32) == checksum(h, 32);
+  if (!header_ok || !has_file || get64(h + 16) != static_cast<std::uint64_t>(st.st_dev) ||
+      get64(h + 24) != static_cast<std::uint64_t>(st.st_ino)) {
+    // Killed before its first record (nothing was overwritten), or left over from a file that
+    // has since been replaced whole: nothing to undo.
+    if (::unlink(jpath.c_str()) != 0 && errno != ENOENT)
+      throw DatabaseError(fmt::format("database '{}': cannot delete the stale journal '{}': {}",
+                                      path, jpath, std::strerror(errno)));
+    return false;
+  }
+  const std::uint64_t base_size = get64(h + 8);
+  struct Record {
+    std::uint64_t addr;
+    std::vector<unsigned char> bytes;
+  };
+  std::vector<Record> records;
+  off_t at = kHeaderBytes;
+  for (;;) {
+    unsigned char rh[kRecordHeaderBytes];
+    if (read_all(jfd, rh, kRecordHeaderBytes, at) != kRecordHeaderBytes) break;
+    const std::uint64_t addr = get64(rh), len = get64(rh + 8);
+    if (len > base_size || addr > base_size - len) break;
+    Record r{addr, std::vector<unsigned char>(len)};
+    if (read_all(jfd, r.bytes.data(), len, at + kRecordHeaderBytes) != len) break;
+    if (checksum(r.bytes.data(), len, checksum(rh, 16)) != get64(rh + 16)) break;
+    records.push_back(std::move(r));
+    at += static_cast<off_t>(kRecordHeaderBytes + len);
+  }
+  const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0)
+    throw DatabaseError(fmt::format(
+        "database '{}' has an unfinished save (a lossland writer was killed while saving; its "
+        "journal is '{}'), and repairing it needs write permission: {}. Run any lossland "
+        "command on it as a user who may write it",
+        path, jpath, std::strerror(errno)));
+  bool ok = true;
+  for (auto r = records.rbegin(); r != records.rend(); ++r)
+    ok = ok && write_all(fd, r->bytes.data(), r->bytes.size(), static_cast<off_t>(r->addr));
+  ok = ok && ::ftruncate(fd, static_cast<off_t>(base_size)) == 0 && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok)
+    throw DatabaseError(fmt::format("database '{}': cannot repair it from its journal '{}': {}",
+                                    path, jpath, std::strerror(errno)));
+  if (::unlink(jpath.c_str()) != 0 && errno != ENOENT)
+    throw DatabaseError(fmt::format("database '{}': repaired, but cannot delete '{}': {}", path,
+                                    jpath, std::strerror(errno)));
+  sync_dir_of(path);
+  return true;
+}
+
+// ---- locks ---------------------------------------------------------------------------------
+
+FileLock::FileLock(const std::string& path, bool exclusive) {
+  // Lock, then check that the file locked is still the one at PATH: a whole rewrite may have
+  // renamed a new file over it meanwhile (then lock that one).
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) return;
+    while (::flock(fd_, exclusive ? LOCK_EX : LOCK_SH) != 0 && errno == EINTR) {
+    }
+    struct stat held {
+    }, named{};
+    if (::fstat(fd_, &held) == 0 && ::stat(path.c_str(), &named) == 0 &&
+        held.st_ino == named.st_ino && held.st_dev == named.st_dev)
+      return;
+    ::close(fd_);
+    fd_ = -1;
+  }
+}
+
+FileLock::~FileLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+ReadLock::ReadLock(const std::string& path) {
+  lock_ = std::make_unique<FileLock>(path, false);
+  std::error_code ec;
+  if (!fs::exists(journal_path(path), ec)) return;
+  lock_.reset();
+  {
+    const FileLock exclusive(path, true);
+    recover(path);
+  }
+  lock_ = std::make_unique<FileLock>(path, false);
+}
+
+}  // namespace lossland::db::detail
