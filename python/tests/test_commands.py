@@ -1,0 +1,115 @@
+"""bh, connect, analyze and dgraph through keyword arguments: the databases they make agree
+with the program's `query stats`, errors carry the program's messages, and the GIL is free
+while a search runs."""
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import lossland
+from conftest import BH_ARGS, cli, cli_json
+
+
+def connected_sets(num_minima, min1, min2):
+    """Union-find over the transition states: the number of connected sets of minima."""
+    parent = list(range(num_minima))
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b in zip(min1, min2):
+        parent[root(a)] = root(b)
+    return len({root(i) for i in range(num_minima)})
+
+
+def test_bh_and_connect_agree_with_query_stats(landscape):
+    path, s = landscape
+    stats = cli_json("query", path, "stats")
+    db = lossland.open(path)
+    assert s["connect"]["minima"] == stats["minima"] == len(db.minima) >= 2
+    assert s["bh"]["minima"] == len(db.minima) - s["connect"]["new_minima"]
+    assert s["bh"]["steps"] == BH_ARGS["steps"]
+    assert s["connect"]["transition_states"] == stats["transition_states"] == len(db.ts) >= 1
+    assert stats["global_minimum"]["id"] == int(np.argmin(db.minima.energy))
+    assert stats["global_minimum"]["energy"] == db.minima.energy.min()
+    # bh's minima are the first rows (connect appends the ones it finds).
+    bh_rows = db.minima.energy[: s["bh"]["minima"]]
+    assert s["bh"]["lowest_energy"] == pytest.approx(bh_rows.min(), rel=1e-12)
+    assert stats["connected_sets"] == s["connect"]["connected_sets"] == connected_sets(
+        len(db.minima), db.ts.min1, db.ts.min2)
+    assert len(s["analyze"]["minima"]) == len(db.minima)
+    np.testing.assert_array_equal([m["auc"] for m in s["analyze"]["minima"]], db.minima.auc)
+
+
+def test_bh_same_as_the_program(tmp_path):
+    """The same flags through the module and through the program give the same minima."""
+    args = dict(hidden=1, lambda_=1e-2, steps=40, stop_after=0, seed=11, threads=1, walkers=1)
+    lossland.bh(tmp_path / "py.h5", **args)
+    cli("bh", tmp_path / "cli.h5", "--hidden", 1, "--lambda", 1e-2, "--steps", 40,
+        "--stop-after", 0, "--seed", 11, "--threads", 1, "--walkers", 1)
+    a, b = lossland.open(tmp_path / "py.h5"), lossland.open(tmp_path / "cli.h5")
+    np.testing.assert_array_equal(a.minima.energy, b.minima.energy)
+    np.testing.assert_array_equal(a.minima.coords, b.minima.coords)
+
+
+def test_dgraph_writes_the_picture(landscape, tmp_path):
+    path, _ = landscape
+    out = tmp_path / "tree.svg"
+    tree = lossland.dgraph(path, o=out, levels=20)
+    assert out.stat().st_size > 0
+    assert tree == cli_json("dgraph", path, "-o", tmp_path / "cli.svg", "--levels", 20)
+
+
+def test_user_errors_carry_the_cli_message(tmp_path):
+    db = tmp_path / "bad.h5"
+    with pytest.raises(lossland.Error) as err:
+        lossland.bh(db, hidden=2, lambda_=-1.0)
+    assert isinstance(err.value, ValueError)
+    done = cli("bh", db, "--hidden", 2, "--lambda", -1.0, check=False)
+    assert done.returncode == 2
+    assert done.stderr.strip() == "lossland: error: " + str(err.value)
+    assert "--lambda: must be a finite number >= 0" in str(err.value)
+    assert not db.exists()  # nothing written, as by the program
+
+
+def test_parse_errors_carry_the_cli_message(tmp_path):
+    with pytest.raises(lossland.UsageError) as err:
+        lossland.bh(tmp_path / "x.h5", hidden=2, lambda_=0.1, no_such_flag=3)
+    done = cli("bh", tmp_path / "x.h5", "--hidden", 2, "--lambda", 0.1, "--no-such-flag", 3,
+               check=False)
+    assert done.returncode == 2
+    assert str(err.value) in done.stderr and "no-such-flag" in str(err.value)
+    with pytest.raises(lossland.UsageError, match="hidden"):
+        lossland.bh(tmp_path / "x.h5", lambda_=0.1)  # --hidden is required
+    with pytest.raises(lossland.DatabaseError):
+        lossland.connect(tmp_path / "missing.h5", all=True)
+
+
+def test_gil_is_released_while_bh_runs(tmp_path):
+    """A Python thread keeps running while bh searches in another: it ticks in most 20 ms
+    slots of the search (with the GIL held it could not tick at all until bh returned)."""
+    window = {}
+
+    def search():
+        window["start"] = time.perf_counter()
+        window["result"] = lossland.bh(tmp_path / "gil.h5", hidden=3, lambda_=1e-4, steps=1000,
+                                       stop_after=0, seed=2, threads=1, walkers=1)
+        window["end"] = time.perf_counter()
+
+    ticks = []
+    t = threading.Thread(target=search)
+    t.start()
+    while t.is_alive():
+        ticks.append(time.perf_counter())
+    t.join()
+    start, end = window["start"], window["end"]
+    assert window["result"]["steps"] == 1000
+    assert end - start > 0.2, "bh ran too briefly to judge"
+    slots = int((end - start) / 0.02)
+    busy = {int((x - start) / 0.02) for x in ticks if start < x < end}
+    assert len(busy) >= 0.5 * slots, f"Python ran in {len(busy)} of {slots} slots of the search"
