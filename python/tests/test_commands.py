@@ -2,6 +2,8 @@
 with the program's `query stats`, errors carry the program's messages, and the GIL is free
 while a search runs."""
 
+import os
+import signal
 import threading
 import time
 
@@ -113,3 +115,14 @@ def test_gil_is_released_while_bh_runs(tmp_path):
     slots = int((end - start) / 0.02)
     busy = {int((x - start) / 0.02) for x in ticks if start < x < end}
     assert len(busy) >= 0.5 * slots, f"Python ran in {len(busy)} of {slots} slots of the search"
+
+
+def test_python_keeps_its_ctrl_c_after_a_command(tmp_path):
+    """A command installs the program's stop handlers while it runs; afterwards SIGINT is
+    Python's again (a KeyboardInterrupt), and the next command is not stopped at once."""
+    lossland.bh(tmp_path / "sig.h5", hidden=1, lambda_=1e-2, steps=5, stop_after=0, seed=1)
+    with pytest.raises(KeyboardInterrupt):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(1)  # the handler runs at the next bytecode boundary
+    again = lossland.bh(tmp_path / "sig.h5", steps=10, stop_after=0, hidden=1, lambda_=1e-2)
+    assert again["status"] == "max-steps"
