@@ -126,3 +126,27 @@ def test_python_keeps_its_ctrl_c_after_a_command(tmp_path):
         time.sleep(1)  # the handler runs at the next bytecode boundary
     again = lossland.bh(tmp_path / "sig.h5", steps=10, stop_after=0, hidden=1, lambda_=1e-2)
     assert again["status"] == "max-steps"
+
+
+def test_keyword_arguments_become_the_flags():
+    argv = lossland._flags(dict(stop_after=0, lambda_=1e-4, all=True, pair=(0, 3), o="x.svg",
+                                paper_colors=False, seed=None, threads=2))
+    assert argv == ["--stop-after", "0", "--lambda", "0.0001", "--all", "--pair", "0", "3",
+                    "-o", "x.svg", "--paper-colors=false", "--threads", "2"]
+    assert lossland._flags(dict(lambda_=0.1 + 0.2)) == ["--lambda", "0.30000000000000004"]
+    with pytest.raises(lossland.UsageError, match="json"):
+        lossland._flags(dict(json=True))
+    assert "--stop-after" in lossland.bh.__doc__ and "--pair" in lossland.connect.__doc__
+
+
+def test_connect_pair_through_keywords(tmp_path):
+    db = tmp_path / "pair.h5"
+    lossland.bh(db, **BH_ARGS)
+    r = lossland.connect(db, pair=(0, 1), threads=1, no_save_paths=True)
+    assert r["status"] == "connected" and r["new_transition_states"] >= 1
+    stats = cli_json("query", db, "stats")
+    assert stats["transition_states"] == r["transition_states"] == len(lossland.open(db).ts)
+    with pytest.raises(lossland.Error) as err:
+        lossland.connect(db, pair=(0, 0))
+    done = cli("connect", db, "--pair", 0, 0, check=False)
+    assert done.stderr.strip() == "lossland: error: " + str(err.value)

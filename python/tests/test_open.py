@@ -44,6 +44,8 @@ def test_views_are_read_only_and_share_the_landscape(landscape):
     db = lossland.open(path)
     e = db.minima.energy
     assert not e.flags.owndata and not e.flags.writeable
+    assert type(e.base).__name__ == "PyCapsule"  # a view of the C++ landscape, not a copy
+    assert e.strides[0] > e.itemsize  # the energy field of each stored point, in place
     with pytest.raises(ValueError):
         e[0] = 0.0
     # The landscape outlives the Database object through the array's base.
