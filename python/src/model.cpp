@@ -90,7 +90,8 @@ void bind_model(py::module_& m) {
            py::arg("X") = py::none(), py::arg("y") = py::none(), py::arg("num_classes") = 0,
            py::arg("activation") = "tanh", py::arg("regularize") = "all",
            "A model as `lossland bh` builds it: dataset is xor, a name in data/ or a CSV path; "
-           "or give X (N x I) and y (N class indices) instead.")
+           "or give X (N x I) and y (N class indices) instead, and dataset only names them "
+           "(default 'python'); num_classes 0 means max(y) + 1, at least 2.")
       .def_property_readonly("layers", [](const MlpLoss& l) { return l.spec().layers; })
       .def_property_readonly("hidden", [](const MlpLoss& l) { return l.spec().hidden(); })
       .def_property_readonly("num_params", &MlpLoss::dim)
