@@ -12,6 +12,7 @@ packages=(
   libcairo2-dev
   libopenmpi-dev openmpi-bin
   python3 python3-numpy python3-scipy python3-h5py
+  pybind11-dev python3-dev python3-pytest
   clang-format time
 )
 

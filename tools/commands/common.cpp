@@ -31,6 +31,10 @@ bool stop_requested() {
   return g_stop.load();
 }
 
+void clear_stop_request() {
+  g_stop.store(false);
+}
+
 db::Landscape open_landscape(const std::string& path) {
   return db::read(path);
 }

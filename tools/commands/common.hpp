@@ -19,6 +19,9 @@ bool stderr_is_terminal();
 /// cleanly on Ctrl-C.
 void install_stop_handlers();
 bool stop_requested();
+/// Forgets a stop request, so that the next run in the same process (the Python module runs
+/// commands in-process) starts afresh.
+void clear_stop_request();
 
 /// Reads the database at `path`, or throws db::DatabaseError with a message for the user.
 db::Landscape open_landscape(const std::string& path);
