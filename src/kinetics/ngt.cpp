@@ -116,9 +116,10 @@ Elimination eliminate(const RateNetwork& net, const std::vector<char>& absorbing
       }
       for (; p != ob.end(); ++p)
         if (p->to != x) merged.push_back(*p);
+      const std::size_t before = ob.size();
       ob.swap(merged);
       tau[b] = log_add(tau[b], lpxb + tau[x] - log_leave);
-      queue.emplace(ob.size(), b);
+      if (ob.size() != before) queue.emplace(ob.size(), b);  // else b's entry is still current
     }
     transient[x] = 0;
     el.node.push_back(x);
