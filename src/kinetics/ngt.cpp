@@ -7,6 +7,7 @@
 #include <limits>
 #include <queue>
 #include <stdexcept>
+#include <string>
 #include <tuple>
 
 namespace lossland::kinetics {
@@ -99,6 +100,10 @@ Elimination eliminate(const RateNetwork& net, const std::vector<char>& absorbing
       std::vector<Arc>& ob = out[b];
       const auto at = std::lower_bound(ob.begin(), ob.end(), x,
                                        [](const Arc& a, std::int64_t n) { return a.to < n; });
+      if (at == ob.end() || at->to != x)
+        throw std::invalid_argument("the rate network is not symmetric: minimum " +
+                                    std::to_string(x) + " leads to " + std::to_string(b) +
+                                    " but not back (build it with rate_network)");
       const double lpxb = at->lp;
       merged.clear();
       auto p = ob.begin();

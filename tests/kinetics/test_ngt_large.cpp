@@ -15,14 +15,9 @@
 
 using namespace lossland;
 using namespace lossland::kinetics;
+using lossland::testing::mask;
 
 namespace {
-
-std::vector<char> mask(int M, const std::vector<std::int64_t>& ids) {
-  std::vector<char> m(M, 0);
-  for (auto i : ids) m[i] = 1;
-  return m;
-}
 
 /// max over i outside the target of |T_i / T_i(direct) - 1|.
 double worst_mfpt_error(const RateNetwork& net, const std::vector<char>& target) {
