@@ -9,7 +9,8 @@
 # seconds (default 300) is stopped and shown as "> LIMIT s". Environment: LOSSLAND
 # (build/lossland), GEN (build/gen_landscape), MODEL (tests/data/xor_h3_l1e-06.h5), LIMIT,
 # WORK (scratch directory; default a new mktemp -d, removed at the end), COMMANDS (the names
-# of the rows to run, default all).
+# of the rows to run, default all), TOPOLOGY (random, the default, or local[:D[:K]]: see
+# bench/synthetic_landscape.hpp).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -17,6 +18,7 @@ LOSSLAND="${LOSSLAND:-$root/build/lossland}"
 GEN="${GEN:-$root/build/gen_landscape}"
 MODEL="${MODEL:-$root/tests/data/xor_h3_l1e-06.h5}"
 LIMIT="${LIMIT:-300}"
+TOPOLOGY="${TOPOLOGY:-random}"
 WORK="${WORK:-}"
 if [[ -z "$WORK" ]]; then
   WORK="$(mktemp -d)"
@@ -67,8 +69,8 @@ for m in "${sizes[@]}"; do header+=" $m minima |"; rule+="---:|"; done
 declare -A cell
 files="| file MB |"
 for m in "${sizes[@]}"; do
-  db="$WORK/synth_$m.h5"
-  [[ -f "$db" ]] || "$GEN" "$MODEL" "$db" "$m" > /dev/null
+  db="$WORK/synth_${TOPOLOGY//:/_}_$m.h5"
+  [[ -f "$db" ]] || "$GEN" "$MODEL" "$db" "$m" 2 1 "$TOPOLOGY" > /dev/null
   files+=" $(du -m "$db" | cut -f1) |"
   for name in $COMMANDS; do
     cell[$name,$m]="$(run "$name" "$db" $((m - 1)))"

@@ -1,13 +1,13 @@
 #include "lossland/kinetics/ngt.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <deque>
 #include <functional>
 #include <limits>
-#include <map>
 #include <queue>
-#include <set>
 #include <stdexcept>
+#include <string>
 #include <tuple>
 
 namespace lossland::kinetics {
@@ -15,15 +15,6 @@ namespace lossland::kinetics {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-/// A node as it was removed: its branching probabilities to the nodes then left (ln), ln of
-/// 1 - P_{x<-x} and its waiting time (ln).
-struct Removed {
-  std::int64_t node;
-  std::map<std::int64_t, double> out;
-  double log_leave;
-  double log_tau;
-};
 
 /// Minima from which some member of `sink` can be reached (the graph is symmetric).
 std::vector<char> reaching(const RateNetwork& net, const std::vector<char>& sink) {
@@ -43,49 +34,143 @@ std::vector<char> reaching(const RateNetwork& net, const std::vector<char>& sink
   return seen;
 }
 
-/// Removes every minimum that reaches `absorbing` but is not in it, fewest neighbours first.
-std::vector<Removed> eliminate(const RateNetwork& net, const std::vector<char>& absorbing,
-                               const std::vector<char>& live) {
+/// One arc of the transformed graph: ln P_{to <- node} for the node whose list holds it.
+struct Arc {
+  std::int64_t to;
+  double lp;
+};
+
+/// The nodes as they were removed, in order. Node r's branching probabilities to the nodes then
+/// left are arcs[begin[r] .. begin[r + 1]) (sorted by node), with ln of 1 - P_{x<-x} and its
+/// waiting time (ln). One flat array for all of them: no allocation per node.
+struct Elimination {
+  std::vector<std::int64_t> node;
+  std::vector<std::size_t> begin{0};
+  std::vector<Arc> arcs;
+  std::vector<double> log_leave, log_tau;
+};
+
+/// ln sum_k exp(lp_k) over `arcs`, the same operations in the same order as log_sum_exp.
+double log_sum_exp_arcs(const std::vector<Arc>& arcs) {
+  double m = -kInf;
+  for (const Arc& a : arcs) m = std::max(m, a.lp);
+  if (m == -kInf || m == kInf) return m;
+  double s = 0;
+  for (const Arc& a : arcs) s += std::exp(a.lp - m);
+  return m + std::log(s);
+}
+
+/// Removes every minimum that reaches `absorbing` but is not in it, fewest neighbours first
+/// (ties: lowest id). Each node's arcs are a vector sorted by neighbour; removing x merges x's
+/// arcs into each transient neighbour b's in one pass,
+///   ln P'_{g<-b} = ln(P_{g<-b} + exp(ln P_{x<-b} + ln P_{g<-x} - ln(1 - P_{x<-x}))),
+/// into a scratch vector that is then swapped in, so after warm-up nothing is allocated. The
+/// priority queue is a binary heap of (degree, node) with stale entries skipped when popped,
+/// which removes the nodes in exactly the order of an ordered set of current degrees.
+Elimination eliminate(const RateNetwork& net, const std::vector<char>& absorbing,
+                      const std::vector<char>& live) {
   const std::size_t M = net.log_k.size();
-  std::vector<std::map<std::int64_t, double>> out(M);
+  std::vector<std::vector<Arc>> out(M);
   std::vector<double> tau(M, kInf);
   std::vector<char> transient(M, 0);
+  using Entry = std::pair<std::size_t, std::int64_t>;
+  std::vector<Entry> heap;
   for (std::size_t i = 0; i < M; ++i) {
     if (!live[i] || absorbing[i]) continue;
     transient[i] = 1;
     tau[i] = -net.log_escape[i];
-    for (const auto& [j, lk] : net.log_k[i])
-      if (live[j]) out[i][j] = lk - net.log_escape[i];
+    out[i].reserve(net.log_k[i].size());
+    for (const auto& [j, lk] : net.log_k[i])  // a std::map: ascending j
+      if (live[j]) out[i].push_back({j, lk - net.log_escape[i]});
+    heap.emplace_back(out[i].size(), static_cast<std::int64_t>(i));
   }
-  std::set<std::pair<std::size_t, std::int64_t>> queue;
-  for (std::size_t i = 0; i < M; ++i)
-    if (transient[i]) queue.emplace(out[i].size(), static_cast<std::int64_t>(i));
-  std::vector<Removed> removed;
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue(std::greater<>{},
+                                                                       std::move(heap));
+  Elimination el;
+  std::vector<Arc> merged;
   while (!queue.empty()) {
-    const std::int64_t x = queue.begin()->second;
-    queue.erase(queue.begin());
-    std::vector<double> leave;
-    for (const auto& [g, lp] : out[x]) leave.push_back(lp);
-    const double log_leave = log_sum_exp(leave);
-    for (const auto& [b, unused] : out[x]) {
+    const auto [degree, x] = queue.top();
+    queue.pop();
+    if (!transient[x] || out[x].size() != degree) continue;  // stale
+    const std::vector<Arc>& ox = out[x];
+    const double log_leave = log_sum_exp_arcs(ox);
+    for (const Arc& xb : ox) {
+      const std::int64_t b = xb.to;
       if (!transient[b]) continue;
-      auto& ob = out[b];
-      queue.erase({ob.size(), b});
-      const double lpxb = ob.at(x);
-      ob.erase(x);
-      for (const auto& [g, lpgx] : out[x]) {
-        if (g == b) continue;  // a return to b: part of b's self-loop, left out of its sum
-        const double term = lpxb + lpgx - log_leave;
-        auto [it, fresh] = ob.emplace(g, term);
-        if (!fresh) it->second = log_add(it->second, term);
+      std::vector<Arc>& ob = out[b];
+      const auto at = std::lower_bound(ob.begin(), ob.end(), x,
+                                       [](const Arc& a, std::int64_t n) { return a.to < n; });
+      if (at == ob.end() || at->to != x)
+        throw std::invalid_argument("the rate network is not symmetric: minimum " +
+                                    std::to_string(x) + " leads to " + std::to_string(b) +
+                                    " but not back (build it with rate_network)");
+      const double lpxb = at->lp;
+      merged.clear();
+      auto p = ob.begin();
+      for (const Arc& gx : ox) {
+        if (gx.to == b) continue;  // a return to b: part of b's self-loop, left out of its sum
+        const double term = lpxb + gx.lp - log_leave;
+        for (; p != ob.end() && p->to < gx.to; ++p)
+          if (p->to != x) merged.push_back(*p);
+        if (p != ob.end() && p->to == gx.to) {
+          merged.push_back({gx.to, log_add(p->lp, term)});
+          ++p;
+        } else {
+          merged.push_back({gx.to, term});
+        }
       }
+      for (; p != ob.end(); ++p)
+        if (p->to != x) merged.push_back(*p);
+      const std::size_t before = ob.size();
+      ob.swap(merged);
       tau[b] = log_add(tau[b], lpxb + tau[x] - log_leave);
-      queue.emplace(ob.size(), b);
+      if (ob.size() != before) queue.emplace(ob.size(), b);  // else b's entry is still current
     }
     transient[x] = 0;
-    removed.push_back({x, std::move(out[x]), log_leave, tau[x]});
+    el.node.push_back(x);
+    el.arcs.insert(el.arcs.end(), ox.begin(), ox.end());
+    el.begin.push_back(el.arcs.size());
+    el.log_leave.push_back(log_leave);
+    el.log_tau.push_back(tau[x]);
+    std::vector<Arc>().swap(out[x]);  // free x's arcs: they live on in el.arcs
   }
-  return removed;
+  return el;
+}
+
+/// Committors by back-substitution over one elimination of A and B: q_x =
+/// sum_g P_{g<-x} q_g / (1 - P_{x<-x}), with v the known values (0 on `to`, -inf on `from`).
+std::vector<double> back_substitute_committor(const Elimination& el, std::vector<double> v) {
+  std::vector<double> terms;
+  for (std::size_t r = el.node.size(); r-- > 0;) {
+    terms.clear();
+    for (std::size_t k = el.begin[r]; k < el.begin[r + 1]; ++k)
+      terms.push_back(el.arcs[k].lp + v[el.arcs[k].to]);
+    v[el.node[r]] = log_sum_exp(terms) - el.log_leave[r];
+  }
+  return v;
+}
+
+/// The known committor values: 0 (ln 1) on `to`, -inf on `from`, NaN elsewhere.
+std::vector<double> committor_ends(const std::vector<char>& from, const std::vector<char>& to) {
+  std::vector<double> v(from.size(), std::nan(""));
+  for (std::size_t i = 0; i < from.size(); ++i) {
+    if (to[i]) v[i] = 0.0;
+    if (from[i]) v[i] = -kInf;
+  }
+  return v;
+}
+
+/// A and B together, and the minima that reach them.
+std::pair<std::vector<char>, std::vector<char>> ends_and_live(const RateNetwork& net,
+                                                              const std::vector<char>& from,
+                                                              const std::vector<char>& to) {
+  const std::size_t M = net.log_k.size();
+  if (from.size() != M || to.size() != M)
+    throw std::invalid_argument("log_committor: sets have the wrong size");
+  std::vector<char> both(M);
+  for (std::size_t i = 0; i < M; ++i) both[i] = from[i] || to[i];
+  std::vector<char> live = reaching(net, both);
+  return {std::move(both), std::move(live)};
 }
 
 }  // namespace
@@ -97,36 +182,21 @@ std::vector<double> log_mfpt_to(const RateNetwork& net, const std::vector<char>&
   std::vector<double> v(M, kInf);
   for (std::size_t i = 0; i < M; ++i)
     if (target[i]) v[i] = -kInf;
-  const std::vector<Removed> removed = eliminate(net, target, live);
-  for (auto r = removed.rbegin(); r != removed.rend(); ++r) {
-    std::vector<double> terms{r->log_tau};
-    for (const auto& [g, lp] : r->out)
-      if (v[g] != -kInf) terms.push_back(lp + v[g]);
-    v[r->node] = log_sum_exp(terms) - r->log_leave;
+  const Elimination el = eliminate(net, target, live);
+  std::vector<double> terms;
+  for (std::size_t r = el.node.size(); r-- > 0;) {
+    terms.assign(1, el.log_tau[r]);
+    for (std::size_t k = el.begin[r]; k < el.begin[r + 1]; ++k)
+      if (v[el.arcs[k].to] != -kInf) terms.push_back(el.arcs[k].lp + v[el.arcs[k].to]);
+    v[el.node[r]] = log_sum_exp(terms) - el.log_leave[r];
   }
   return v;
 }
 
 std::vector<double> log_committor(const RateNetwork& net, const std::vector<char>& from,
                                   const std::vector<char>& to) {
-  const std::size_t M = net.log_k.size();
-  if (from.size() != M || to.size() != M)
-    throw std::invalid_argument("log_committor: sets have the wrong size");
-  std::vector<char> both(M);
-  for (std::size_t i = 0; i < M; ++i) both[i] = from[i] || to[i];
-  const std::vector<char> live = reaching(net, both);
-  std::vector<double> v(M, std::nan(""));
-  for (std::size_t i = 0; i < M; ++i) {
-    if (to[i]) v[i] = 0.0;
-    if (from[i]) v[i] = -kInf;
-  }
-  const std::vector<Removed> removed = eliminate(net, both, live);
-  for (auto r = removed.rbegin(); r != removed.rend(); ++r) {
-    std::vector<double> terms;
-    for (const auto& [g, lp] : r->out) terms.push_back(lp + v[g]);
-    v[r->node] = log_sum_exp(terms) - r->log_leave;
-  }
-  return v;
+  const auto [both, live] = ends_and_live(net, from, to);
+  return back_substitute_committor(eliminate(net, both, live), committor_ends(from, to));
 }
 
 FastestPath fastest_path(const RateNetwork& net, const std::vector<char>& a,
@@ -224,8 +294,11 @@ SetKinetics set_kinetics(const RateNetwork& net, const std::vector<std::int64_t>
   };
   summarise(r.a, to_b, r.log_mfpt_ab, r.log_p_a, r.log_mean_mfpt_ab, r.log_k_ab_nss);
   summarise(r.b, to_a, r.log_mfpt_ba, r.log_p_b, r.log_mean_mfpt_ba, r.log_k_ba_nss);
-  r.log_committor = log_committor(net, in_a, in_b);
-  const std::vector<double> q_a = log_committor(net, in_b, in_a);
+  // Both committors come from one elimination of A and B (the same graph transformation).
+  const auto [both, live] = ends_and_live(net, in_a, in_b);
+  const Elimination el = eliminate(net, both, live);
+  r.log_committor = back_substitute_committor(el, committor_ends(in_a, in_b));
+  const std::vector<double> q_a = back_substitute_committor(el, committor_ends(in_b, in_a));
   auto steady = [&](const std::vector<std::int64_t>& from, const std::vector<double>& q,
                     double log_p) {
     std::vector<double> flux;

@@ -3,7 +3,9 @@
 /// solves they are checked against.
 
 #include <Eigen/Dense>
+#include <cstdint>
 #include <random>
+#include <vector>
 
 #include "lossland/kinetics/harmonic.hpp"
 #include "lossland/kinetics/rates.hpp"
@@ -44,6 +46,13 @@ inline kinetics::HarmonicLandscape random_landscape(int M, int T, int P, unsigne
     h.transition_states.push_back(t);
   }
   return h;
+}
+
+/// A set of minima as a mask of M flags (1 for the ids given).
+inline std::vector<char> mask(int M, const std::vector<std::int64_t>& ids) {
+  std::vector<char> m(M, 0);
+  for (auto i : ids) m[i] = 1;
+  return m;
 }
 
 /// The generator K (K_ji = k(i -> j), K_ii = -sum_j k(i -> j)) in linear space.

@@ -11,14 +11,9 @@
 
 using namespace lossland;
 using namespace lossland::kinetics;
+using lossland::testing::mask;
 
 namespace {
-
-std::vector<char> mask(int M, const std::vector<std::int64_t>& ids) {
-  std::vector<char> m(M, 0);
-  for (auto i : ids) m[i] = 1;
-  return m;
-}
 
 /// The Mueller-Brown surface as a harmonic landscape (Hessians from the analytic loss).
 HarmonicLandscape mueller_brown() {
