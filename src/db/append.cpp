@@ -649,7 +649,9 @@ bool save_in_place(const std::string& path, const Landscape& ls) {
     if (!file.close()) u.fail("cannot finish writing (disk full?)");
   }
   journal.commit();
-  return true;
+  // A writer that ignored the writer lock may have renamed a whole new file over PATH during
+  // this save: then save whole, so that this landscape is not lost in the old file.
+  return !journal.file_replaced();
 }
 
 }  // namespace lossland::db::detail

@@ -340,6 +340,9 @@ void Journal::save_range(int fd, std::uint64_t begin, std::uint64_t end) {
     jfd_ = ::open(journal_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (jfd_ < 0)
       fail(path_, fmt::format("cannot create '{}': {}", journal_, std::strerror(errno)));
+    struct stat created {};
+    ::fstat(jfd_, &created);
+    jino_ = static_cast<std::uint64_t>(created.st_ino);
     const auto h = header(base_size_, dev_, ino_);
     if (!write_all(jfd_, h.data(), h.size(), 0) || ::fdatasync(jfd_) != 0)
       fail(path_, fmt::format("cannot write '{}': {}", journal_, std::strerror(errno)));
@@ -398,15 +401,35 @@ void Journal::commit() {
   if (jfd_ >= 0) {
     ::close(jfd_);
     jfd_ = -1;
-    if (::unlink(journal_.c_str()) != 0)
+    // Only our own journal: a writer that ignored the writer lock may have replaced the file
+    // and made a journal of its own under the same name (then this save went to the old file).
+    // (Deleted meanwhile by such a writer, who found it stale: ENOENT.)
+    if (owns_journal() && ::unlink(journal_.c_str()) != 0 && errno != ENOENT)
       fail(path_, fmt::format("cannot delete '{}': {}", journal_, std::strerror(errno)));
     sync_dir_of(journal_);
   }
   done_ = true;
 }
 
+bool Journal::owns_journal() const {
+  struct stat js {};
+  return ::stat(journal_.c_str(), &js) == 0 && static_cast<std::uint64_t>(js.st_ino) == jino_;
+}
+
+bool Journal::file_replaced() const {
+  struct stat st {};
+  return ::stat(path_.c_str(), &st) != 0 || static_cast<std::uint64_t>(st.st_ino) != ino_ ||
+         static_cast<std::uint64_t>(st.st_dev) != dev_;
+}
+
 void Journal::rollback() {
   done_ = true;
+  if (file_replaced()) {  // the file saved into is no longer PATH: nothing there to restore
+    if (jfd_ >= 0 && owns_journal()) ::unlink(journal_.c_str());
+    if (jfd_ >= 0) ::close(jfd_);
+    jfd_ = -1;
+    return;
+  }
   if (jfd_ >= 0) {
     ::close(jfd_);
     jfd_ = -1;

@@ -48,6 +48,10 @@ class Journal {
   /// Puts the old bytes back now (nothing happens if the save wrote nothing yet).
   void rollback();
 
+  /// True if PATH is no longer the file this save began on (a writer that ignored the writer
+  /// lock renamed another file over it): the save went to a file that no one will read.
+  bool file_replaced() const;
+
   // Called by the driver, before it writes or truncates the file open on `fd`.
   void before_write(int fd, std::uint64_t addr, std::uint64_t size);
   void before_truncate(int fd, std::uint64_t new_size);
@@ -58,7 +62,11 @@ class Journal {
 
   std::string path_, journal_;
   std::uint64_t base_size_ = 0;  ///< the file's length when the save began
+  /// True if PATH.journal is still the journal this save created.
+  bool owns_journal() const;
+
   std::uint64_t dev_ = 0, ino_ = 0;
+  std::uint64_t jino_ = 0;  ///< inode of the journal this save created
   int jfd_ = -1;
   bool done_ = false;
   /// Sorted, disjoint [begin, end) ranges of the old file already in the journal.

@@ -10,48 +10,34 @@
 #include <cmath>
 #include <utility>
 
+#include "db/hdf5_util.hpp"
 #include "db/journal.hpp"
 #include "lossland/db/database.hpp"
 
 namespace lossland::db {
 namespace {
 
-/// Closes an HDF5 identifier when it goes out of scope.
-class Id {
- public:
-  Id(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  Id(const Id&) = delete;
-  Id& operator=(const Id&) = delete;
-  ~Id() {
-    if (id_ >= 0) close_(id_);
-  }
-  hid_t get() const { return id_; }
-  bool valid() const { return id_ >= 0; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
+using detail::Handle;
 
 /// Rows of the 2-D float64 dataset `array` (coords or eigenvalues) of a point table.
 std::vector<Eigen::VectorXd> read_rows(const std::string& path, PointTable table,
                                        const std::string& array,
                                        const std::vector<std::size_t>& rows) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  detail::silence_hdf5();
   const std::string name =
       (table == PointTable::Minima ? "/minima/" : "/transition_states/") + array;
   auto fail = [&](const std::string& what) -> DatabaseError {
     return DatabaseError(fmt::format("database '{}': {} {}", path, name, what));
   };
   const detail::ReadLock lock(path);
-  const Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  const Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!file.valid()) throw fail("cannot be read: the file cannot be opened as HDF5");
   if (H5Lexists(file.get(), table == PointTable::Minima ? "/minima" : "/transition_states",
                 H5P_DEFAULT) <= 0 ||
       H5Lexists(file.get(), name.c_str(), H5P_DEFAULT) <= 0)
     throw fail("is missing (the file is incomplete or not written by lossland)");
-  const Id set(H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT), H5Dclose);
-  const Id space(set.valid() ? H5Dget_space(set.get()) : H5I_INVALID_HID, H5Sclose);
+  const Handle set(H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT), H5Dclose);
+  const Handle space(set.valid() ? H5Dget_space(set.get()) : H5I_INVALID_HID, H5Sclose);
   if (!space.valid() || H5Sget_simple_extent_ndims(space.get()) != 2)
     throw fail("is unreadable or not a 2-D array");
   hsize_t dims[2];
@@ -81,7 +67,7 @@ std::vector<Eigen::VectorXd> read_rows(const std::string& path, PointTable table
     return out;
   }
   const hsize_t count[2] = {1, dims[1]};
-  const Id mem(H5Screate_simple(1, &dims[1], nullptr), H5Sclose);
+  const Handle mem(H5Screate_simple(1, &dims[1], nullptr), H5Sclose);
   for (std::size_t k = 0; k < rows.size(); ++k) {
     const hsize_t start[2] = {rows[k], 0};
     if (H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr) < 0 ||

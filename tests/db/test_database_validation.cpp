@@ -194,7 +194,8 @@ TEST_F(DatabaseValidation, ConcurrentWritesNeverShareATemporaryFile) {
       for (int k = 0; k < 40; ++k) {
         try {
           db::write(p, small_landscape(2 + c));
-        } catch (const std::exception&) {
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "save failed: %s\n", e.what());
           ++failures;
         }
       }
