@@ -69,6 +69,8 @@ TEST_F(TourDefects, QueryColumnsIdIsAnIntegerInJson) {
   ASSERT_EQ(j["minima"].size(), 6u);
   for (int i = 0; i < 6; ++i) {
     const auto& m = j["minima"][i];
+    for (const char* f : {"id", "component", "degree", "class", "nonzero_weights", "auc"})
+      ASSERT_TRUE(m.contains(f)) << i << " " << f << ": " << m;
     for (const char* f : {"id", "component", "degree", "class", "nonzero_weights"})
       EXPECT_TRUE(m[f].is_number_integer()) << i << " " << f << ": " << m[f];
     EXPECT_EQ(m["id"].get<int>(), i);
@@ -104,6 +106,7 @@ TEST_F(TourDefects, QueryShowPrintsCountsAsIntegers) {
   EXPECT_TRUE(seen) << r.out;
   EXPECT_FALSE(contains(r.out, "17.0")) << r.out;
   const auto j = run_cli_json("query " + db_ + " show min 1 --json");
+  ASSERT_TRUE(j["columns"].contains("nonzero_weights")) << j["columns"];
   EXPECT_TRUE(j["columns"]["nonzero_weights"].is_number_integer()) << j["columns"];
   EXPECT_EQ(j["columns"]["nonzero_weights"].get<int>(), 12);
   EXPECT_TRUE(j["columns"]["auc"].is_number_float());
@@ -136,6 +139,7 @@ TEST_F(TourDefects, QueryColumnsAlreadyShownAreNotRepeated) {
 TEST_F(TourDefects, QueryWhereAucPrintsAuc) {
   const auto j = run_cli_json("query " + db_ + " minima --where 'auc<1' --json");
   ASSERT_EQ(j["minima"].size(), 2u);
+  for (const auto& m : j["minima"]) ASSERT_TRUE(m.contains("auc")) << m;
   EXPECT_EQ(j["minima"][0]["id"], 1);
   EXPECT_EQ(j["minima"][0]["auc"].get<double>(), 0.75);
   EXPECT_EQ(j["minima"][1]["id"], 4);
@@ -169,6 +173,7 @@ TEST_F(TourDefects, QueryShowNamesHiddenNodesLikeThePictures) {
   EXPECT_EQ(nodes, (std::vector<std::string>{"h1", "h2"})) << r.out;
   EXPECT_TRUE(contains(r.out, "hidden node hj")) << r.out;
   const auto j = run_cli_json("query " + db_ + " show min 2 --json");
+  ASSERT_TRUE(j["blocks"].contains("hidden_nodes")) << j["blocks"];
   EXPECT_EQ(j["blocks"]["hidden_nodes"], (std::vector<std::string>{"h1", "h2"}));
   EXPECT_EQ(j["blocks"]["W"].size(), 2u);
 }
