@@ -6,9 +6,17 @@
 
 #include <CLI/CLI.hpp>
 
+#include <string>
+
 namespace lossland::cli {
 
 /// Describes `app` and adds every subcommand of the registry, in --help order.
 void setup_app(CLI::App& app);
+
+/// The message for a first word that names no subcommand of `app` ("unknown command 'frob';
+/// the commands are: bh, connect, ...", with a suggestion when one name is close), or "" when
+/// `word` is a command or an option (starts with '-'). CLI11 itself only says that a
+/// subcommand is required.
+std::string unknown_command_message(const CLI::App& app, const std::string& word);
 
 }  // namespace lossland::cli

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <string>
 
 #include "app.hpp"
 #include "commands/command.hpp"
@@ -10,6 +11,13 @@ int main(int argc, char** argv) {
   using namespace lossland::cli;
   CLI::App app;
   setup_app(app);
+  if (argc > 1) {
+    const std::string unknown = unknown_command_message(app, argv[1]);
+    if (!unknown.empty()) {
+      std::cerr << "lossland: error: " << unknown << "\n";
+      return kUserError;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

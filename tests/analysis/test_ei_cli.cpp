@@ -11,7 +11,9 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "lossland/analysis/ei.hpp"
 #include "lossland/db/database.hpp"
@@ -126,6 +128,103 @@ TEST_F(EiCli, BadInputIsAClearErrorWithExitCode2) {
   EXPECT_NE(r.out.find("rank_rtol"), std::string::npos);
   r = run("ei " + db + " --show 7");
   EXPECT_EQ(r.code, 2) << r.out;
+}
+
+/// Issue 14: `ei --help` showed no defaults for 9 options. Every option that takes a value
+/// shows its default (CLI11's "=VALUE", or "default" in the text), and they are EiOptions'.
+TEST(EiCliHelp, EiHelpShowsEveryDefault) {
+  const CliRun r = run("ei --help");
+  ASSERT_EQ(r.code, 0) << r.out;
+  std::istringstream in(r.out.substr(r.out.find("Options:")));
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  int valued = 0;
+  // CLI11 writes "  NAME TYPE[=DEFAULT]" in the first 30 columns and the description after
+  // them, or on the next line when NAME TYPE is longer.
+  for (std::size_t k = 0; k < lines.size(); ++k) {
+    std::istringstream words(lines[k]);
+    std::string name, type;
+    words >> name >> type;
+    bool takes_value = false;
+    for (const char* t : {"TEXT", "INT", "UINT", "FLOAT"})
+      takes_value = takes_value || type.rfind(t, 0) == 0;
+    if (name.rfind("-", 0) != 0 || !takes_value) continue;
+    if (name == "--survey") continue;  // the input directory: nothing to default to
+    ++valued;
+    const bool own_line = k + 1 < lines.size() && lines[k + 1].rfind(std::string(30, ' '), 0) == 0;
+    const std::string spec = own_line ? lines[k] : lines[k].substr(0, 30);
+    const std::string text = own_line ? lines[k + 1] : lines[k].substr(30);
+    EXPECT_TRUE(spec.find('=') != std::string::npos || text.find("default") != std::string::npos)
+        << "no default shown: " << lines[k];
+  }
+  EXPECT_GE(valued, 11) << r.out;
+  const analysis::EiOptions o;
+  const analysis::EiTrainOptions t;
+  for (const std::string& want : std::vector<std::string>{
+           "--rank-rtol FLOAT=1e-08", "--box-low FLOAT=-0.5", "--box-high FLOAT=1.5",
+           "--grid INT=" + std::to_string(o.grid_per_dim), "--extremum-distance FLOAT=0.05",
+           "--seed UINT=1", "=" + std::to_string(t.random_directions), "--train INT:INT"})
+    EXPECT_NE(r.out.find(want), std::string::npos) << want << "\n" << r.out;
+  EXPECT_EQ(o.rank_rtol, 1e-8);
+  EXPECT_EQ(o.extremum_distance, 0.05);
+}
+
+/// Issue 14: `ei --show` printed "nearest minimum at 0.309, nearest minimum at 0.309" (the
+/// nearest point of EI's kind, then the nearest of any kind, the same point) and "nearest
+/// maximum at inf" when the box holds none. Each input's line now names the nearest point of
+/// EI's kind once (or says there is none), and the nearest of any kind only when it is another
+/// kind; the numbers are the JSON's.
+TEST_F(EiCli, EiShowNamesEachNearestPointOnce) {
+  const std::string db = (dir_ / "x3.h5").string();
+  ASSERT_EQ(run("bh " + db + " --hidden 3 --lambda 1e-4 --stop-after 300").code, 0);
+  const CliRun js = run("ei " + db + " --json --no-store");
+  ASSERT_EQ(js.code, 0) << js.out;
+  const auto j = nlohmann::json::parse(js.out);
+  auto g3 = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", v);
+    return std::string(buf);
+  };
+  int with_points = 0, none_of_kind = 0, other_kind = 0;
+  for (const auto& m : j["minima"]) {
+    if (m["stationary_points"].is_null() || m["stationary_points"].get<int>() == 0) continue;
+    ++with_points;
+    const CliRun r = run("ei " + db + " --no-store --show " + std::to_string(m["id"].get<int>()));
+    ASSERT_EQ(r.code, 0) << r.out;
+    const std::string detail = r.out.substr(r.out.find("training inputs:"));
+    EXPECT_EQ(detail.find("inf"), std::string::npos) << detail;
+    for (const auto& in : m["training_inputs"]) {
+      const std::string tag = "    x" + std::to_string(in["sample"].get<int>()) + " (";
+      const auto at = detail.find(tag);
+      ASSERT_NE(at, std::string::npos) << tag << "\n" << detail;
+      const std::string line = detail.substr(at, detail.find('\n', at) - at);
+      const std::string want = in["predicted_kind"];
+      if (in["distance_to_predicted"].is_null()) {
+        ++none_of_kind;
+        EXPECT_NE(line.find("no " + want + " in the box"), std::string::npos) << line;
+      } else {
+        EXPECT_NE(
+            line.find("nearest " + want + " at " + g3(in["distance_to_predicted"].get<double>())),
+            std::string::npos)
+            << line;
+      }
+      EXPECT_EQ(line.find("nearest " + want), line.rfind("nearest " + want)) << "twice: " << line;
+      if (!in["nearest_kind"].is_null() && in["nearest_kind"] != want) {
+        ++other_kind;
+        EXPECT_NE(line.find("nearest stationary point: " + in["nearest_kind"].get<std::string>() +
+                            " at " + g3(in["nearest_distance"].get<double>())),
+                  std::string::npos)
+            << line;
+      } else {
+        EXPECT_EQ(line.find("nearest stationary point"), std::string::npos) << line;
+      }
+    }
+  }
+  // The landscape has minima whose f has stationary points, some inputs with none of their
+  // kind in the box, and some nearer to a point of another kind: every branch is exercised.
+  EXPECT_GT(with_points, 0);
+  EXPECT_GT(none_of_kind, 0);
+  EXPECT_GT(other_kind, 0);
 }
 
 }  // namespace

@@ -77,6 +77,21 @@ nlohmann::json input_json(const TrainingInputReport& t) {
       {"correct_side", t.correct_side}};
 }
 
+/// Where the stationary points of f lie from one training input, for --show: the nearest of the
+/// kind EI predicts for it ("nearest maximum at 0.309", or "no maximum in the box"), then the
+/// nearest of any kind only when that is of another kind (it is then nearer).
+std::string nearest_text(const TrainingInputReport& t) {
+  if (!std::isfinite(t.nearest_distance)) return "no stationary point of f in the box";
+  const std::string want = to_string(t.predicted);
+  std::string s = std::isfinite(t.distance_to_predicted)
+                      ? "nearest " + want + " at " + fmt_g(t.distance_to_predicted, 3)
+                      : "no " + want + " in the box";
+  if (t.nearest_kind != t.predicted)
+    s += "; nearest stationary point: " + to_string(t.nearest_kind) + " at " +
+         fmt_g(t.nearest_distance, 3);
+  return s;
+}
+
 void show_detail(const db::Landscape& land, const EiAnalysis& r, int id) {
   std::printf("\nminimum %d: E = %.15g\n", id, land.minima[id].energy);
   std::printf("  singular values of A (%d x %d):",
@@ -94,15 +109,9 @@ void show_detail(const db::Landscape& land, const EiAnalysis& r, int id) {
                 p.probability);
   }
   std::printf("  training inputs:\n");
-  for (const auto& t : r.inputs) {
-    std::printf(
-        "    x%d (class %d, wants %s): residual %.3g, p1 %.4f, nearest %s at %.3g, "
-        "nearest %s at %.3g\n",
-        t.sample, t.label, to_string(t.predicted).c_str(), t.residual, t.probability,
-        to_string(t.predicted).c_str(), t.distance_to_predicted,
-        std::isfinite(t.nearest_distance) ? to_string(t.nearest_kind).c_str() : "-",
-        t.nearest_distance);
-  }
+  for (const auto& t : r.inputs)
+    std::printf("    x%d (class %d, wants %s): residual %.3g, p1 %.4f, %s\n", t.sample, t.label,
+                to_string(t.predicted).c_str(), t.residual, t.probability, nearest_text(t).c_str());
 }
 
 void run_db(const EiArgs& a) {
@@ -343,25 +352,35 @@ Registrar reg("ei", 70, [](CLI::App& app) {
                 "Survey figure (.svg, .png or .pdf; default DIR/ei_survey.svg)");
   c->add_flag("--json", a->json, "JSON for programs");
   c->add_flag("--no-store", a->no_store, "Do not write the ei_* columns into the database");
-  c->add_option("--show", a->show, "Also print the stationary points and inputs of minimum ID");
+  c->add_option("--show", a->show,
+                "Also print the stationary points and inputs of minimum ID (default: none)");
   c->add_option("--train", a->train, "EI training from K random hidden layers (0: off)")
+      ->capture_default_str()
       ->check(CLI::Range(0, 100000));
   c->add_flag("--train-minima", a->train_minima,
               "EI training from the hidden layer of every minimum in the database");
-  c->add_option("--seed", a->seed, "First seed of --train (trial k uses seed + k)");
+  c->add_option("--seed", a->seed, "First seed of --train (trial k uses seed + k)")
+      ->capture_default_str();
   c->add_option("--hidden-scale", a->hidden_scale,
                 "Random hidden weights and biases are this times standard normal")
+      ->capture_default_str()
       ->check(CLI::PositiveNumber);
   c->add_option("--directions", a->train_options.random_directions,
                 "Random null-space directions tried by polarize")
+      ->capture_default_str()
       ->check(CLI::Range(0, 10000000));
   c->add_option("--rank-rtol", a->options.rank_rtol,
-                "Singular values above this times the largest count toward rank(A)");
-  c->add_option("--box-low", a->options.box_low, "Lower edge of the input box searched");
-  c->add_option("--box-high", a->options.box_high, "Upper edge of the input box searched");
-  c->add_option("--grid", a->options.grid_per_dim, "Newton starts per input dimension");
+                "Singular values above this times the largest count toward rank(A)")
+      ->capture_default_str();
+  c->add_option("--box-low", a->options.box_low, "Lower edge of the input box searched")
+      ->capture_default_str();
+  c->add_option("--box-high", a->options.box_high, "Upper edge of the input box searched")
+      ->capture_default_str();
+  c->add_option("--grid", a->options.grid_per_dim, "Newton starts per input dimension")
+      ->capture_default_str();
   c->add_option("--extremum-distance", a->options.extremum_distance,
-                "A training input within this distance of an extremum of EI's kind sits at it");
+                "A training input within this distance of an extremum of EI's kind sits at it")
+      ->capture_default_str();
   c->callback([a] {
     if (a->db.empty() == a->survey.empty())
       throw std::invalid_argument(

@@ -11,6 +11,7 @@
 
 #include "commands/command.hpp"
 #include "commands/common.hpp"
+#include "commands/query_table.hpp"
 #include "commands/selection.hpp"
 #include "lossland/graph/network.hpp"
 #include "lossland/model/symmetry.hpp"
@@ -22,81 +23,11 @@ struct QueryArgs {
   std::string db;
   bool json = false;
   bool csv = false;
-  std::string sort = "energy";
-  bool descending = false;
-  int limit = 0;
-  double emin = -std::numeric_limits<double>::infinity();
-  double emax = std::numeric_limits<double>::infinity();
-  std::vector<std::string> where;
-  std::string columns;
+  ListOptions list;  ///< minima / ts: which rows, in which order, which extra columns
   // show / path
   std::string kind;
   std::int64_t id = -1, id2 = -1;
 };
-
-std::vector<std::string> split_commas(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  std::string tok;
-  while (std::getline(ss, tok, ','))
-    if (!tok.empty()) out.push_back(tok);
-  return out;
-}
-
-/// A list of points with named numeric fields, to filter, sort and print generically.
-struct Table {
-  std::size_t rows = 0;
-  std::vector<std::string> fields;  ///< every field a filter or sort may name
-  std::function<double(std::size_t, const std::string&)> value;
-  bool has(const std::string& f) const {
-    return std::find(fields.begin(), fields.end(), f) != fields.end();
-  }
-  void require(const std::string& f, const std::string& what) const {
-    if (has(f)) return;
-    std::string list;
-    for (const auto& x : fields) list += (list.empty() ? "" : ", ") + x;
-    throw std::invalid_argument(what + ": no field '" + f + "'; the fields are: " + list);
-  }
-};
-
-Condition parse_condition(const std::string& s, const Table& t) {
-  return cli::parse_condition(s, t.fields, "--where");
-}
-
-std::vector<std::size_t> select_rows(const Table& t, const QueryArgs& a) {
-  std::vector<Condition> conds;
-  for (const auto& w : a.where) conds.push_back(parse_condition(w, t));
-  t.require(a.sort, "--sort");
-  if (a.limit < 0) throw std::invalid_argument("--limit must be >= 0 (0: all rows)");
-  std::vector<std::size_t> order;
-  for (std::size_t r = 0; r < t.rows; ++r) {
-    const double e = t.value(r, "energy");
-    if (e < a.emin || e > a.emax) continue;
-    bool ok = true;
-    for (const auto& c : conds) ok = ok && c.holds(t.value(r, c.field));
-    if (ok) order.push_back(r);
-  }
-  // The sort key of each kept row, looked up once (not once per comparison).
-  std::vector<double> key(t.rows);
-  for (std::size_t r : order) key[r] = t.value(r, a.sort);
-  // NaN (no value) sorts last in either direction, keeping the order a strict weak ordering.
-  auto before = [&](std::size_t x, std::size_t y) {
-    const double vx = key[x], vy = key[y];
-    if (std::isnan(vx) || std::isnan(vy)) return !std::isnan(vx) && std::isnan(vy);
-    return a.descending ? vx > vy : vx < vy;
-  };
-  if (a.limit > 0 && order.size() > static_cast<std::size_t>(a.limit)) {
-    // The first `limit` rows of the stable sort: ties broken by position, as stable_sort does.
-    auto stable = [&](std::size_t x, std::size_t y) {
-      return before(x, y) || (!before(y, x) && x < y);
-    };
-    std::partial_sort(order.begin(), order.begin() + a.limit, order.end(), stable);
-    order.resize(a.limit);
-    return order;
-  }
-  std::stable_sort(order.begin(), order.end(), before);
-  return order;
-}
 
 double column_value(const std::map<std::string, Eigen::MatrixXd>& cols, const std::string& name,
                     std::size_t row) {
@@ -104,21 +35,27 @@ double column_value(const std::map<std::string, Eigen::MatrixXd>& cols, const st
   return row < static_cast<std::size_t>(m.rows()) ? m(row, 0) : std::nan("");
 }
 
-std::vector<std::string> extra_columns(const std::map<std::string, Eigen::MatrixXd>& cols,
-                                       const std::string& spec, const Table& t) {
-  std::vector<std::string> names = split_commas(spec);
-  for (const auto& n : names) {
-    t.require(n, "--columns");
-    if (cols.count(n) == 0 && !t.has(n))
-      throw std::invalid_argument("--columns: no column '" + n + "'");
-  }
-  return names;
+/// Adds every 1-D stored column to the table's fields (counts and flags as integers).
+void add_stored_fields(Table& t, const std::map<std::string, Eigen::MatrixXd>& cols) {
+  for (const auto& [k, v] : cols)
+    if (v.cols() == 1) {
+      t.fields.push_back(k);
+      if (is_count_column(k)) t.integers.insert(k);
+    }
 }
 
 /// Numeric field as JSON (NaN becomes null, integral fields integers).
 nlohmann::json jnum(double v) {
   if (std::isnan(v)) return nullptr;
   return v;
+}
+
+/// One value of stored column `name` as JSON: an integer for a count or flag column
+/// (is_count_column), else as jnum.
+nlohmann::json column_json(const std::string& name, double v) {
+  if (is_count_column(name) && std::isfinite(v) && v == std::round(v))
+    return static_cast<std::int64_t>(v);
+  return jnum(v);
 }
 
 /// Reads the database; one without minima is an error (there is nothing to ask about).
@@ -193,8 +130,8 @@ void query_minima(const QueryArgs& a) {
   t.rows = land.minima.size();
   t.fields = {"id",    "energy",    "grad_rms", "min_eigenvalue",
               "class", "component", "degree",   "barrier"};
-  for (const auto& [k, v] : land.minima_columns)
-    if (v.cols() == 1) t.fields.push_back(k);
+  t.integers = {"id", "class", "component", "degree"};
+  add_stored_fields(t, land.minima_columns);
   std::vector<std::size_t> degree(t.rows, 0);
   for (const auto& ts : land.transition_states) {
     ++degree[ts.min1];
@@ -212,8 +149,15 @@ void query_minima(const QueryArgs& a) {
     if (f == "barrier") return barrier_of(ctx, r);
     return column_value(land.minima_columns, f, r);
   };
-  const std::vector<std::size_t> order = select_rows(t, a);
-  const std::vector<std::string> extra = extra_columns(land.minima_columns, a.columns, t);
+  const std::vector<std::size_t> order = select_rows(t, a.list);
+  // CSV carries every field above, JSON all but class (as dataset_symmetry_class), the table
+  // for people a narrower set; the extra columns are the others named.
+  const std::vector<std::string> extra_csv =
+      extra_columns(t, a.list, {t.fields.begin(), t.fields.begin() + 8});
+  const std::vector<std::string> extra_json = extra_columns(
+      t, a.list, {"id", "energy", "grad_rms", "min_eigenvalue", "component", "degree", "barrier"});
+  const std::vector<std::string> extra_text =
+      extra_columns(t, a.list, {"id", "energy", "grad_rms", "min_eigenvalue", "class", "barrier"});
 
   if (a.json) {
     nlohmann::json rows = nlohmann::json::array();
@@ -231,7 +175,7 @@ void query_minima(const QueryArgs& a) {
         r["escape_ts"] = ctx.escape[i].transition_state;
         r["escape_to"] = ctx.escape[i].lower_minimum;
       }
-      for (const auto& c : extra) r[c] = jnum(t.value(i, c));
+      for (const auto& c : extra_json) r[c] = t.json(i, c);
       rows.push_back(r);
     }
     nlohmann::json j = {{"database", a.db},
@@ -244,13 +188,13 @@ void query_minima(const QueryArgs& a) {
   }
   if (a.csv) {
     std::printf("id,energy,grad_rms,min_eigenvalue,class,component,degree,barrier");
-    for (const auto& c : extra) std::printf(",%s", c.c_str());
+    for (const auto& c : extra_csv) std::printf(",%s", c.c_str());
     std::printf("\n");
     for (std::size_t i : order) {
       std::printf("%zu,%.17g,%.6e,%.17g,%d,%d,%zu,%.17g", i, land.minima[i].energy,
                   land.minima[i].grad_rms, t.value(i, "min_eigenvalue"), cls[i],
                   ctx.comps.of_minimum[i], degree[i], barrier_of(ctx, i));
-      for (const auto& c : extra) std::printf(",%.17g", t.value(i, c));
+      for (const auto& c : extra_csv) std::printf(",%s", t.csv(i, c).c_str());
       std::printf("\n");
     }
     return;
@@ -259,14 +203,14 @@ void query_minima(const QueryArgs& a) {
               a.db.c_str(), land.minima.size(), distinct);
   std::printf("%6s  %22s  %11s  %13s  %6s  %12s", "id", "energy", "grad_rms", "min_eigval", "class",
               "barrier");
-  for (const auto& c : extra) std::printf("  %12s", c.c_str());
+  for (const auto& c : extra_text) std::printf("  %12s", c.c_str());
   std::printf("\n");
   for (std::size_t i : order) {
     const auto& m = land.minima[i];
     std::printf("%6zu  %22.15g  %11.3e  %13.6e  %6d  %12s", i, m.energy, m.grad_rms,
                 m.eigenvalues.size() ? m.eigenvalues[0] : 0.0, cls[i],
                 barrier_text(barrier_of(ctx, i)).c_str());
-    for (const auto& c : extra) std::printf("  %12.6g", t.value(i, c));
+    for (const auto& c : extra_text) std::printf("  %12s", t.text(i, c).c_str());
     std::printf("\n");
   }
 }
@@ -279,8 +223,8 @@ void query_ts(const QueryArgs& a) {
   Table t;
   t.rows = land.transition_states.size();
   t.fields = {"id", "energy", "grad_rms", "neg_eigenvalue", "min1", "min2", "barrier1", "barrier2"};
-  for (const auto& [k, v] : land.ts_columns)
-    if (v.cols() == 1) t.fields.push_back(k);
+  t.integers = {"id", "min1", "min2"};
+  add_stored_fields(t, land.ts_columns);
   t.value = [&](std::size_t r, const std::string& f) -> double {
     const auto& s = land.transition_states[r];
     if (f == "id") return static_cast<double>(r);
@@ -293,8 +237,9 @@ void query_ts(const QueryArgs& a) {
     if (f == "barrier2") return s.energy - land.minima[s.min2].energy;
     return column_value(land.ts_columns, f, r);
   };
-  const std::vector<std::size_t> order = select_rows(t, a);
-  const std::vector<std::string> extra = extra_columns(land.ts_columns, a.columns, t);
+  const std::vector<std::size_t> order = select_rows(t, a.list);
+  const std::vector<std::string> extra =
+      extra_columns(t, a.list, {t.fields.begin(), t.fields.begin() + 8});
   const std::vector<std::string> base = {"energy", "grad_rms", "neg_eigenvalue", "min1",
                                          "min2",   "barrier1", "barrier2"};
   if (a.json) {
@@ -304,7 +249,7 @@ void query_ts(const QueryArgs& a) {
       for (const auto& f : base) r[f] = t.value(i, f);
       r["min1"] = land.transition_states[i].min1;
       r["min2"] = land.transition_states[i].min2;
-      for (const auto& c : extra) r[c] = jnum(t.value(i, c));
+      for (const auto& c : extra) r[c] = t.json(i, c);
       rows.push_back(r);
     }
     nlohmann::json j = {{"database", a.db},
@@ -323,7 +268,7 @@ void query_ts(const QueryArgs& a) {
       std::printf("%zu,%.17g,%.6e,%.17g,%lld,%lld,%.17g,%.17g", i, s.energy, s.grad_rms,
                   t.value(i, "neg_eigenvalue"), static_cast<long long>(s.min1),
                   static_cast<long long>(s.min2), t.value(i, "barrier1"), t.value(i, "barrier2"));
-      for (const auto& c : extra) std::printf(",%.17g", t.value(i, c));
+      for (const auto& c : extra) std::printf(",%s", t.csv(i, c).c_str());
       std::printf("\n");
     }
     return;
@@ -343,19 +288,29 @@ void query_ts(const QueryArgs& a) {
     std::printf("%6zu  %22.15g  %11.3e  %13.6e  %6lld  %6lld  %12.6g  %12.6g", i, s.energy,
                 s.grad_rms, t.value(i, "neg_eigenvalue"), static_cast<long long>(s.min1),
                 static_cast<long long>(s.min2), t.value(i, "barrier1"), t.value(i, "barrier2"));
-    for (const auto& c : extra) std::printf("  %12.6g", t.value(i, c));
+    for (const auto& c : extra) std::printf("  %12s", t.text(i, c).c_str());
     std::printf("\n");
   }
 }
 
 // ---- show ------------------------------------------------------------------------------
 
-/// The canonical-layout blocks of a parameter vector: W (H x I), b (H), V (O x H), c (O).
+/// The name of the hidden node in row `j` (0-based) of W: "h1" for j = 0, as the network
+/// diagrams and sensitivity maps of `analyze` label them.
+std::string hidden_node_name(int j) {
+  return "h" + std::to_string(j + 1);
+}
+
+/// The canonical-layout blocks of a parameter vector: W (H x I), b (H), V (O x H), c (O), and
+/// the names of the hidden nodes in order (hidden_nodes[j] is row j of W, entry j of b, column
+/// j of V).
 nlohmann::json blocks_json(const ModelSpec& spec, const Eigen::VectorXd& w) {
   const ParamLayout L(spec);
   nlohmann::json W = nlohmann::json::array(), V = nlohmann::json::array();
   std::vector<double> b, c;
+  std::vector<std::string> names;  // row j of W is hidden node h(j+1)
   for (int j = 0; j < L.H; ++j) {
+    names.push_back(hidden_node_name(j));
     std::vector<double> row;
     for (int k = 0; k < L.I; ++k) row.push_back(w[L.W(j, k)]);
     W.push_back(row);
@@ -367,18 +322,21 @@ nlohmann::json blocks_json(const ModelSpec& spec, const Eigen::VectorXd& w) {
     V.push_back(row);
     c.push_back(w[L.c(i)]);
   }
-  return {{"W", W}, {"b", b}, {"V", V}, {"c", c}};
+  return {{"W", W}, {"b", b}, {"V", V}, {"c", c}, {"hidden_nodes", names}};
 }
 
 void print_blocks(const ModelSpec& spec, const Eigen::VectorXd& w) {
   const ParamLayout L(spec);
-  std::printf("coordinates (canonical layout; hidden node j = row j of W, b_j, column j of V):\n");
+  std::printf(
+      "coordinates (canonical layout; hidden node hj, j = 1..N_h, as in the network diagrams,\n"
+      "is row j of W, b_j and column j of V):\n");
   std::printf("  %-4s %-40s %14s   %s\n", "node", "W (incoming weights)", "b", "V (outgoing)");
   for (int j = 0; j < L.H; ++j) {
     std::string ws, vs;
     for (int k = 0; k < L.I; ++k) ws += fmt_g(w[L.W(j, k)], 7) + "  ";
     for (int i = 0; i < L.O; ++i) vs += fmt_g(w[L.V(i, j)], 7) + "  ";
-    std::printf("  %-4d %-40s %14s   %s\n", j, ws.c_str(), fmt_g(w[L.b(j)], 7).c_str(), vs.c_str());
+    std::printf("  %-4s %-40s %14s   %s\n", hidden_node_name(j).c_str(), ws.c_str(),
+                fmt_g(w[L.b(j)], 7).c_str(), vs.c_str());
   }
   std::string cs;
   for (int i = 0; i < L.O; ++i) cs += fmt_g(w[L.c(i)], 7) + "  ";
@@ -429,7 +387,7 @@ void query_show(const QueryArgs& a) {
     if (a.id < m.rows()) {
       std::vector<double> row(m.cols());
       for (Eigen::Index c = 0; c < m.cols(); ++c) row[c] = m(a.id, c);
-      colj[k] = row.size() == 1 ? jnum(row[0]) : nlohmann::json(row);
+      colj[k] = row.size() == 1 ? column_json(k, row[0]) : nlohmann::json(row);
     }
   j["columns"] = colj;
   nlohmann::json links = nlohmann::json::array();
@@ -605,16 +563,18 @@ void query_stats(const QueryArgs& a) {
 void add_list_options(CLI::App* c, QueryArgs& a, const std::string& what) {
   c->add_flag("--json", a.json, "JSON for programs");
   c->add_flag("--csv", a.csv, "CSV (header line, full precision)");
-  c->add_option("--limit", a.limit, "Show at most N rows (0: all)");
-  c->add_option("--sort", a.sort, "Sort by a field (energy, id, ... or an analysis column)")
+  c->add_option("--limit", a.list.limit, "Show at most N rows (0: all)")->capture_default_str();
+  c->add_option("--sort", a.list.sort, "Sort by a field (energy, id, ... or an analysis column)")
       ->capture_default_str();
-  c->add_flag("--desc", a.descending, "Sort descending");
-  c->add_option("--emin", a.emin, "Only " + what + " with energy >= E");
-  c->add_option("--emax", a.emax, "Only " + what + " with energy <= E");
-  c->add_option("--where", a.where,
+  c->add_flag("--desc", a.list.descending, "Sort descending");
+  c->add_option("--emin", a.list.emin, "Only " + what + " with energy >= E");
+  c->add_option("--emax", a.list.emax, "Only " + what + " with energy <= E");
+  c->add_option("--where", a.list.where,
                 "Filter FIELD OP VALUE, OP in < <= > >= == != (repeatable, all must hold), "
-                "e.g. --where 'auc>=0.9'");
-  c->add_option("--columns", a.columns, "Extra fields/columns to print, comma-separated");
+                "e.g. --where 'auc>=0.9'; the fields it names are printed too");
+  c->add_option("--columns", a.list.columns,
+                "Extra fields/columns to print, comma-separated (the fields of --where and --sort "
+                "are printed too; fields already in the listing are not repeated)");
 }
 
 Registrar reg("query", 30, [](CLI::App& app) {
