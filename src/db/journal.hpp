@@ -74,6 +74,10 @@ class Journal {
   hid_t fapl_ = H5I_INVALID_HID;
 };
 
+/// Puts the journaling driver, reporting to `journal`, into file access property list `fapl`
+/// (journal_driver.cpp). Negative on failure.
+herr_t set_journal_driver(hid_t fapl, Journal* journal);
+
 /// Repairs PATH if a killed save left a journal: writes the journal's old bytes back (the last
 /// complete record first), truncates the file to its old length, syncs and deletes the journal.
 /// Returns true if it did so. A journal of another file (an older inode) or one killed before
