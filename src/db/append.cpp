@@ -25,22 +25,6 @@ namespace {
 
 thread_local SaveKind g_last_kind = SaveKind::Whole;
 
-/// Fills rows [from, total) of a large array (Rows::first = from).
-using Filler = std::function<void(Rows<double>&, hsize_t from)>;
-
-/// One table's keys and arrays as the file must hold them. A double array with a filler holds
-/// no values until fill() is called with the first row to write.
-struct TableData {
-  std::vector<std::pair<std::string, Rows<double>>> doubles;  // name, data
-  std::vector<std::pair<std::string, Rows<std::int64_t>>> ints;
-  std::vector<bool> double_compare, double_one_d;
-  std::vector<Filler> fillers;  // one per double array (empty: all rows given)
-
-  void fill(std::size_t i, hsize_t from) {
-    if (i < fillers.size() && fillers[i]) fillers[i](doubles[i].second, from);
-  }
-};
-
 /// A P-column array of points (coords or eigenvalues), filled on demand.
 template <class Point>
 Filler point_rows(const std::vector<Point>& pts, Eigen::VectorXd StoredPoint::*member, int P) {
@@ -155,14 +139,12 @@ void save_columns(Updater& u, const std::string& where,
     if (is_integer_column(name) && one_d && whole_numbers(column)) {
       const auto want = all_rows(std::vector<std::int64_t>(m.data(), m.data() + m.size()));
       hsize_t rows = 0;
-      u.two_d_ = false;
       const auto a = u.plan(full, want, true, &rows);
       u.apply(full, want, a, rows, true);
     } else {
       const auto want = all_rows(std::vector<double>(m.data(), m.data() + m.size()),
                                  static_cast<hsize_t>(m.cols()));
       hsize_t rows = 0;
-      u.two_d_ = false;
       // A stored int64 column that now needs float64 (a NaN or a fraction) fails the type check
       // and is replaced.
       const auto a = u.plan(full, want, true, &rows);
@@ -180,7 +162,6 @@ void save_keyed_group(Updater& u, const std::string& group, TableData data,
     u.remove(group);
     return;
   }
-  u.two_d_ = false;
   bool append = u.exists(group);
   std::vector<hsize_t> rows;
   hsize_t disk = ~hsize_t(0);
@@ -218,55 +199,6 @@ void save_keyed_group(Updater& u, const std::string& group, TableData data,
   }
 }
 
-TableData branch_data(const std::vector<TsBranch>& b) {
-  TableData t;
-  std::vector<std::int64_t> ts, side, minimum, depth;
-  std::vector<double> energy;
-  for (const auto& r : b) {
-    ts.push_back(r.ts);
-    side.push_back(r.side);
-    minimum.push_back(r.minimum);
-    depth.push_back(r.depth);
-    energy.push_back(r.branch_energy);
-  }
-  t.ints = {{"ts", all_rows(std::move(ts))},
-            {"side", all_rows(std::move(side))},
-            {"minimum", all_rows(std::move(minimum))},
-            {"depth", all_rows(std::move(depth))}};
-  t.doubles = {{"branch_energy", all_rows(std::move(energy))}};
-  t.double_one_d = {true};
-  return t;
-}
-
-TableData path_data(const std::vector<StoredPath>& paths, int P) {
-  TableData t;
-  std::vector<std::int64_t> ts, side;
-  std::vector<double> s, energy;
-  for (const auto& p : paths)
-    for (std::size_t k = 0; k < p.s.size(); ++k) {
-      ts.push_back(p.ts);
-      side.push_back(p.side);
-      s.push_back(p.s[k]);
-      energy.push_back(p.energy[k]);
-    }
-  const hsize_t n = ts.size();
-  t.ints = {{"ts", all_rows(std::move(ts))}, {"side", all_rows(std::move(side))}};
-  t.doubles = {{"s", all_rows(std::move(s))},
-               {"energy", all_rows(std::move(energy))},
-               {"coords", Rows<double>{{}, hsize_t(P), n, n}}};
-  t.double_one_d = {true, true, false};
-  t.fillers = {{}, {}, [&paths, P](Rows<double>& r, hsize_t from) {
-                 r.values.clear();
-                 hsize_t row = 0;
-                 for (const auto& p : paths)
-                   for (Eigen::Index k = 0; k < p.coords.rows(); ++k, ++row)
-                     if (row >= from)
-                       for (int j = 0; j < P; ++j) r.values.push_back(p.coords(k, j));
-                 r.first = from;
-               }};
-  return t;
-}
-
 /// /run_state: entries of unchanged shape overwritten in place, others replaced or deleted.
 void save_run_state(Updater& u, const std::map<std::string, Eigen::MatrixXd>& state) {
   const std::string group = "/run_state";
@@ -277,7 +209,6 @@ void save_run_state(Updater& u, const std::map<std::string, Eigen::MatrixXd>& st
   u.ensure_group(group);
   for (const auto& name : u.links(group))
     if (!state.count(name)) u.remove(group + "/" + name);
-  u.two_d_ = true;
   for (const auto& [name, m] : state) {
     const RowMatrix r = m;
     const auto want = all_rows(std::vector<double>(r.data(), r.data() + r.size()),
@@ -299,7 +230,6 @@ void save_run_state(Updater& u, const std::map<std::string, Eigen::MatrixXd>& st
     }
     u.create(full, want, false);
   }
-  u.two_d_ = false;
 }
 
 /// Root note_* attributes and created_by, rewritten where they differ.
@@ -369,6 +299,55 @@ hsize_t dataset_bytes(hid_t file) {
 }
 
 }  // namespace
+
+TableData branch_data(const std::vector<TsBranch>& b) {
+  TableData t;
+  std::vector<std::int64_t> ts, side, minimum, depth;
+  std::vector<double> energy;
+  for (const auto& r : b) {
+    ts.push_back(r.ts);
+    side.push_back(r.side);
+    minimum.push_back(r.minimum);
+    depth.push_back(r.depth);
+    energy.push_back(r.branch_energy);
+  }
+  t.ints = {{"ts", all_rows(std::move(ts))},
+            {"side", all_rows(std::move(side))},
+            {"minimum", all_rows(std::move(minimum))},
+            {"depth", all_rows(std::move(depth))}};
+  t.doubles = {{"branch_energy", all_rows(std::move(energy))}};
+  t.double_one_d = {true};
+  return t;
+}
+
+TableData path_data(const std::vector<StoredPath>& paths, int P) {
+  TableData t;
+  std::vector<std::int64_t> ts, side;
+  std::vector<double> s, energy;
+  for (const auto& p : paths)
+    for (std::size_t k = 0; k < p.s.size(); ++k) {
+      ts.push_back(p.ts);
+      side.push_back(p.side);
+      s.push_back(p.s[k]);
+      energy.push_back(p.energy[k]);
+    }
+  const hsize_t n = ts.size();
+  t.ints = {{"ts", all_rows(std::move(ts))}, {"side", all_rows(std::move(side))}};
+  t.doubles = {{"s", all_rows(std::move(s))},
+               {"energy", all_rows(std::move(energy))},
+               {"coords", Rows<double>{{}, hsize_t(P), n, n}}};
+  t.double_one_d = {true, true, false};
+  t.fillers = {{}, {}, [&paths, P](Rows<double>& r, hsize_t from) {
+                 r.values.clear();
+                 hsize_t row = 0;
+                 for (const auto& p : paths)
+                   for (Eigen::Index k = 0; k < p.coords.rows(); ++k, ++row)
+                     if (row >= from)
+                       for (int j = 0; j < P; ++j) r.values.push_back(p.coords(k, j));
+                 r.first = from;
+               }};
+  return t;
+}
 
 SaveKind last_save_kind() {
   return g_last_kind;

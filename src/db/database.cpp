@@ -21,6 +21,7 @@
 #include "db/append.hpp"
 #include "db/hdf5_util.hpp"
 #include "db/journal.hpp"
+#include "db/updater.hpp"
 #include "lossland/db/lock.hpp"
 
 namespace lossland::db {
@@ -126,62 +127,19 @@ class Writer {
     }
   }
 
-  /// An int64 dataset.
-  void ints(hid_t group, const std::string& where, const std::string& name,
-            const std::vector<std::int64_t>& v) const {
-    dataset(group, where, name, H5T_STD_I64LE, H5T_NATIVE_INT64, {static_cast<hsize_t>(v.size())},
-            v.data());
-  }
-  /// A 1-D float64 dataset.
-  void doubles(hid_t group, const std::string& where, const std::string& name,
-               const std::vector<double>& v) const {
-    dataset(group, where, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {static_cast<hsize_t>(v.size())},
-            v.data());
-  }
-
-  /// /ts_branches (written only when there is one).
-  void branches(const std::vector<TsBranch>& b) const {
-    if (b.empty()) return;
-    const Handle g = group("/ts_branches");
-    std::vector<std::int64_t> ts, side, minimum, depth;
-    std::vector<double> energy;
-    for (const auto& r : b) {
-      ts.push_back(r.ts);
-      side.push_back(r.side);
-      minimum.push_back(r.minimum);
-      depth.push_back(r.depth);
-      energy.push_back(r.branch_energy);
+  /// A table of rows (/ts_branches, /paths) as TableData holds it (written only when it has a
+  /// row).
+  void table(const std::string& where, TableData t) const {
+    if (t.ints.empty() || t.ints[0].second.rows() == 0) return;
+    const Handle g = group(where.c_str());
+    for (const auto& [name, r] : t.ints)
+      dataset(g.get(), where, name, H5T_STD_I64LE, H5T_NATIVE_INT64, {r.rows()}, r.values.data());
+    for (std::size_t i = 0; i < t.doubles.size(); ++i) {
+      t.fill(i, 0);
+      const auto& [name, r] = t.doubles[i];
+      dataset(g.get(), where, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+              t.double_one_d[i] ? Dims{r.rows()} : Dims{r.rows(), r.cols}, r.values.data());
     }
-    ints(g.get(), "/ts_branches", "ts", ts);
-    ints(g.get(), "/ts_branches", "side", side);
-    ints(g.get(), "/ts_branches", "minimum", minimum);
-    ints(g.get(), "/ts_branches", "depth", depth);
-    doubles(g.get(), "/ts_branches", "branch_energy", energy);
-  }
-
-  /// /paths: one row per kept path point (written only when there is a path).
-  void paths(const std::vector<StoredPath>& paths, int P) const {
-    if (paths.empty()) return;
-    const Handle g = group("/paths");
-    std::vector<std::int64_t> ts, side;
-    std::vector<double> s, energy;
-    std::size_t n = 0;
-    for (const auto& p : paths) n += p.s.size();
-    RowMatrix coords(static_cast<Eigen::Index>(n), P);
-    Eigen::Index row = 0;
-    for (const auto& p : paths)
-      for (std::size_t k = 0; k < p.s.size(); ++k, ++row) {
-        ts.push_back(p.ts);
-        side.push_back(p.side);
-        s.push_back(p.s[k]);
-        energy.push_back(p.energy[k]);
-        coords.row(row) = p.coords.row(static_cast<Eigen::Index>(k));
-      }
-    ints(g.get(), "/paths", "ts", ts);
-    ints(g.get(), "/paths", "side", side);
-    doubles(g.get(), "/paths", "s", s);
-    doubles(g.get(), "/paths", "energy", energy);
-    matrix(g.get(), "/paths", "coords", coords, false);
   }
 
  private:
@@ -279,8 +237,8 @@ void write_file(const std::string& tmp, const std::string& path, const Landscape
               {static_cast<hsize_t>(ls.dataset.labels.size())}, ls.dataset.labels.data());
     w.points("/minima", ls.minima, ls.minima_columns, ls.num_params());
     w.points("/transition_states", ls.transition_states, ls.ts_columns, ls.num_params());
-    w.branches(ls.ts_branches);
-    w.paths(ls.paths, ls.num_params());
+    w.table("/ts_branches", branch_data(ls.ts_branches));
+    w.table("/paths", path_data(ls.paths, ls.num_params()));
     if (!ls.run_state.empty()) {
       const Handle g = w.group(kRunState);
       for (const auto& [name, m] : ls.run_state) w.matrix(g.get(), kRunState, name, m, false);

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -129,7 +130,8 @@ class Updater {
 
   /// Decides for dataset `name` that must hold `want` (rows x cols of T): Append when the file
   /// holds a growable dataset of the same type and width whose rows equal the first rows of
-  /// `want` (compared when `compare`), Replace otherwise. Sets `*disk_rows`.
+  /// `want` (compared when `compare`), Replace otherwise; one column means a 1-D dataset, as
+  /// the whole writer stores it. Sets `*disk_rows`.
   template <class T>
   Action plan(const std::string& name, const Rows<T>& want, bool compare,
               hsize_t* disk_rows) const {
@@ -137,7 +139,7 @@ class Updater {
     if (!exists(name)) return Action::Replace;
     const Handle set = open_set(name);
     const Dims d = dims_of(set.get());
-    const bool shape_ok = d.size() == (want.cols == 1 && !two_d_ ? 1u : 2u) &&
+    const bool shape_ok = d.size() == (want.cols == 1 ? 1u : 2u) &&
                           (d.size() == 1 || d[1] == want.cols) && d[0] <= want.rows();
     if (!shape_ok || !has_class(set.get(), type_class<T>()) || growable_chunk(set.get()) == 0)
       return Action::Replace;
@@ -149,9 +151,6 @@ class Updater {
     }
     return d[0] == want.rows() ? Action::Nothing : Action::Append;
   }
-
-  /// Whether plan() treats a one-column `want` as 2-D (run state, 2-D one-column columns).
-  bool two_d_ = false;
 
   // ---- writing ------------------------------------------------------------------------------
 
@@ -253,5 +252,26 @@ class Updater {
   std::string path_;
   hid_t file_;
 };
+
+/// Fills rows [from, total) of a large array (Rows::first = from).
+using Filler = std::function<void(Rows<double>&, hsize_t from)>;
+
+/// One table's keys and arrays as the file must hold them. A double array with a filler holds
+/// no values until fill() is called with the first row to write.
+struct TableData {
+  std::vector<std::pair<std::string, Rows<double>>> doubles;  // name, data
+  std::vector<std::pair<std::string, Rows<std::int64_t>>> ints;
+  std::vector<bool> double_compare, double_one_d;
+  std::vector<Filler> fillers;  // one per double array (empty: all rows given)
+
+  void fill(std::size_t i, hsize_t from) {
+    if (i < fillers.size() && fillers[i]) fillers[i](doubles[i].second, from);
+  }
+};
+
+/// The rows of /ts_branches and of /paths as the file holds them (path coordinates filled on
+/// demand); written by the whole writer (database.cpp) and appended by in-place saves.
+TableData branch_data(const std::vector<TsBranch>& b);
+TableData path_data(const std::vector<StoredPath>& paths, int P);
 
 }  // namespace lossland::db::detail

@@ -12,6 +12,7 @@
 #include <hdf5/serial/hdf5.h>  // Debian keeps the serial library's headers here
 #endif
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -54,6 +55,61 @@ inline Landscape small_landscape(int M) {
   }
   ls.minima_columns["auc"] = Eigen::MatrixXd::Constant(M, 1, 1.0);
   return ls;
+}
+
+/// Bitwise equality of two double arrays of the same shape.
+inline bool same_bits(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
+  // An empty matrix has no data pointer, and memcmp on a null pointer is undefined behaviour.
+  return a.rows() == b.rows() && a.cols() == b.cols() &&
+         (a.size() == 0 || std::memcmp(a.data(), b.data(), sizeof(double) * a.size()) == 0);
+}
+
+template <class Point>
+inline void expect_same_points(const std::vector<Point>& a, const std::vector<Point>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t r = 0; r < a.size(); ++r) {
+    EXPECT_TRUE(same_bits(Eigen::MatrixXd::Constant(1, 1, a[r].energy),
+                          Eigen::MatrixXd::Constant(1, 1, b[r].energy)))
+        << r;
+    EXPECT_TRUE(same_bits(Eigen::MatrixXd::Constant(1, 1, a[r].grad_rms),
+                          Eigen::MatrixXd::Constant(1, 1, b[r].grad_rms)))
+        << r;
+    EXPECT_TRUE(same_bits(a[r].coords, b[r].coords)) << r;
+    EXPECT_TRUE(same_bits(a[r].eigenvalues, b[r].eigenvalues)) << r;
+  }
+}
+
+inline void expect_same_columns(const std::map<std::string, Eigen::MatrixXd>& a,
+                                const std::map<std::string, Eigen::MatrixXd>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (const auto& [name, column] : a) {
+    ASSERT_EQ(b.count(name), 1u) << name;
+    EXPECT_TRUE(same_bits(column, b.at(name))) << name;
+  }
+}
+
+/// Everything the fixed schema holds (model, dataset, notes, points, min1/min2, columns), bit
+/// for bit.
+inline void expect_same(const Landscape& a, const Landscape& b) {
+  EXPECT_EQ(a.model.layers, b.model.layers);
+  EXPECT_EQ(a.model.activation, b.model.activation);
+  EXPECT_EQ(a.model.regularize, b.model.regularize);
+  EXPECT_EQ(a.model.lambda, b.model.lambda);
+  EXPECT_EQ(a.dataset.name, b.dataset.name);
+  EXPECT_EQ(a.dataset.num_classes, b.dataset.num_classes);
+  EXPECT_TRUE(same_bits(a.dataset.inputs, b.dataset.inputs));
+  EXPECT_EQ(a.dataset.labels, b.dataset.labels);
+  EXPECT_EQ(a.created_by, b.created_by);
+  EXPECT_EQ(a.notes, b.notes);
+  expect_same_points(a.minima, b.minima);
+  expect_same_points(a.transition_states, b.transition_states);
+  for (std::size_t r = 0; r < std::min(a.transition_states.size(), b.transition_states.size());
+       ++r) {
+    EXPECT_EQ(a.transition_states[r].min1, b.transition_states[r].min1);
+    EXPECT_EQ(a.transition_states[r].min2, b.transition_states[r].min2);
+  }
+  expect_same_columns(a.minima_columns, b.minima_columns);
+  expect_same_columns(a.ts_columns, b.ts_columns);
 }
 
 inline std::string slurp(const std::string& p) {

@@ -24,49 +24,20 @@ using db::detail::SaveKind;
 
 namespace {
 
-bool same_bits(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
-  return a.rows() == b.rows() && a.cols() == b.cols() &&
-         (a.size() == 0 || std::memcmp(a.data(), b.data(), sizeof(double) * a.size()) == 0);
-}
+using lossland::testing::same_bits;
 bool same_bits(double a, double b) {
   return std::memcmp(&a, &b, sizeof a) == 0;
 }
 
-template <class Point>
-void expect_same_points(const std::vector<Point>& a, const std::vector<Point>& b) {
-  ASSERT_EQ(a.size(), b.size());
-  for (std::size_t r = 0; r < a.size(); ++r) {
-    EXPECT_TRUE(same_bits(a[r].energy, b[r].energy)) << r;
-    EXPECT_TRUE(same_bits(a[r].grad_rms, b[r].grad_rms)) << r;
-    EXPECT_TRUE(same_bits(a[r].coords, b[r].coords)) << r;
-    EXPECT_TRUE(same_bits(a[r].eigenvalues, b[r].eigenvalues)) << r;
+/// Everything a file holds, bit for bit: the fixed schema (db_test_util.hpp), and the run
+/// state, branches and paths.
+void expect_same_file(const db::Landscape& a, const db::Landscape& b) {
+  expect_same(a, b);
+  ASSERT_EQ(a.run_state.size(), b.run_state.size()) << "run state";
+  for (const auto& [name, m] : a.run_state) {
+    ASSERT_EQ(b.run_state.count(name), 1u) << "run state " << name;
+    EXPECT_TRUE(same_bits(m, b.run_state.at(name))) << "run state " << name;
   }
-}
-
-void expect_same_map(const std::map<std::string, Eigen::MatrixXd>& a,
-                     const std::map<std::string, Eigen::MatrixXd>& b, const char* what) {
-  ASSERT_EQ(a.size(), b.size()) << what;
-  for (const auto& [name, m] : a) {
-    ASSERT_EQ(b.count(name), 1u) << what << " " << name;
-    EXPECT_TRUE(same_bits(m, b.at(name))) << what << " " << name;
-  }
-}
-
-/// Everything a file holds, bit for bit.
-void expect_same(const db::Landscape& a, const db::Landscape& b) {
-  EXPECT_EQ(a.model.layers, b.model.layers);
-  EXPECT_EQ(a.created_by, b.created_by);
-  EXPECT_EQ(a.notes, b.notes);
-  expect_same_points(a.minima, b.minima);
-  expect_same_points(a.transition_states, b.transition_states);
-  for (std::size_t r = 0; r < std::min(a.transition_states.size(), b.transition_states.size());
-       ++r) {
-    EXPECT_EQ(a.transition_states[r].min1, b.transition_states[r].min1) << r;
-    EXPECT_EQ(a.transition_states[r].min2, b.transition_states[r].min2) << r;
-  }
-  expect_same_map(a.minima_columns, b.minima_columns, "minima column");
-  expect_same_map(a.ts_columns, b.ts_columns, "ts column");
-  expect_same_map(a.run_state, b.run_state, "run state");
   ASSERT_EQ(a.ts_branches.size(), b.ts_branches.size());
   for (std::size_t r = 0; r < a.ts_branches.size(); ++r) {
     const auto &x = a.ts_branches[r], &y = b.ts_branches[r];
@@ -163,13 +134,13 @@ TEST_F(InPlaceSave, EveryKindOfChangeReadsBackExactly) {
     if (step % 4 == 0) ls.notes.erase("elapsed");
     db::write(p, ls);
     EXPECT_EQ(db::detail::last_save_kind(), SaveKind::InPlace);
-    expect_same(ls, db::read(p));
+    expect_same_file(ls, db::read(p));
     EXPECT_FALSE(fs::exists(db::detail::journal_path(p)));
   }
   // The same landscape written whole reads back the same.
   const std::string q = path("whole.h5");
   db::write(q, ls, db::SaveMode::Whole);
-  expect_same(db::read(q), db::read(p));
+  expect_same_file(db::read(q), db::read(p));
 }
 
 TEST_F(InPlaceSave, AChangedStoredRowOrModelRewritesTheFileWhole) {
@@ -179,17 +150,17 @@ TEST_F(InPlaceSave, AChangedStoredRowOrModelRewritesTheFileWhole) {
   ls.minima[1].energy += 1e-15;  // a rebuilt landscape: its stored rows differ
   db::write(p, ls);
   EXPECT_EQ(db::detail::last_save_kind(), SaveKind::Whole);
-  expect_same(ls, db::read(p));
+  expect_same_file(ls, db::read(p));
   ls.transition_states[0].min2 = 2;
   db::write(p, ls);
   EXPECT_EQ(db::detail::last_save_kind(), SaveKind::Whole);
-  expect_same(ls, db::read(p));
+  expect_same_file(ls, db::read(p));
   ls.minima.pop_back();  // fewer rows than stored
   ls.minima_columns["auc"].conservativeResize(3, 1);
   ls.transition_states.resize(2);
   db::write(p, ls);
   EXPECT_EQ(db::detail::last_save_kind(), SaveKind::Whole);
-  expect_same(ls, db::read(p));
+  expect_same_file(ls, db::read(p));
   db::write(p, ls);
   EXPECT_EQ(db::detail::last_save_kind(), SaveKind::InPlace);
   db::write(p, ls, db::SaveMode::Whole);
@@ -212,7 +183,7 @@ TEST_F(InPlaceSave, AFileInTheContiguousLayoutIsRewrittenWholeOnce) {
   add_point(ls, rng);
   db::write(p, ls);
   EXPECT_EQ(db::detail::last_save_kind(), SaveKind::InPlace);
-  expect_same(ls, db::read(p));
+  expect_same_file(ls, db::read(p));
 }
 
 TEST_F(InPlaceSave, ASaveCostsWhatChangedNotWhatTheFileHolds) {
@@ -232,7 +203,7 @@ TEST_F(InPlaceSave, ASaveCostsWhatChangedNotWhatTheFileHolds) {
     db::write(p, ls);
     ASSERT_EQ(db::detail::last_save_kind(), SaveKind::InPlace);
     cost.push_back(db::detail::driver_bytes_written() - before);
-    expect_same(ls, db::read(p));
+    expect_same_file(ls, db::read(p));
     if (M == 20000) EXPECT_LT(cost.back(), fs::file_size(p) / 10) << fs::file_size(p);
   }
   EXPECT_LT(cost[1], 2 * cost[0]) << cost[0] << " bytes at 2000 points, " << cost[1] << " at 20000";
@@ -281,13 +252,13 @@ TEST_F(InPlaceSave, ASaveKilledAtAnyWriteLeavesTheOldFileByteForByte) {
       ::waitpid(child, &status, 0);
       if (WIFEXITED(status)) {
         ASSERT_EQ(WEXITSTATUS(status), 0) << "the save failed or was not in place";
-        expect_same(next, db::read(p));
+        expect_same_file(next, db::read(p));
         std::ofstream(p, std::ios::binary | std::ios::trunc) << before;  // the old file again
         break;
       }
       ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
       ++killed;
-      expect_same(old, db::read(p));
+      expect_same_file(old, db::read(p));
       EXPECT_FALSE(fs::exists(journal));
       ASSERT_TRUE(slurp(p) == before) << "the file differs from before the save";
     }
