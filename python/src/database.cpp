@@ -42,11 +42,26 @@ py::object gather(const std::vector<Row>& rows, Eigen::VectorXd db::StoredPoint:
   return to_numpy(std::move(m));
 }
 
-/// The columns of a table: views of the stored matrices (1-D for a one-column one).
+/// True if every value is a whole number that int64 holds exactly.
+bool whole(const Eigen::MatrixXd& c) {
+  return (c.array().abs() <= 9007199254740992.0).all() && (c.array() == c.array().floor()).all();
+}
+
+/// The columns of a table: views of the stored matrices (1-D for a one-column one); a count,
+/// flag or index column (db::is_integer_column, stored as int64 in the file) as an int64 copy,
+/// as h5py gives it.
 void add_columns(py::dict& out, const std::map<std::string, Eigen::MatrixXd>& columns,
                  const py::capsule& owner) {
   const auto d = static_cast<py::ssize_t>(sizeof(double));
   for (const auto& [name, c] : columns) {
+    if (c.cols() == 1 && db::is_integer_column(name) && whole(c)) {
+      py::array_t<std::int64_t> a(c.rows());
+      auto v = a.mutable_unchecked<1>();
+      for (Eigen::Index r = 0; r < c.rows(); ++r) v(r) = static_cast<std::int64_t>(c(r, 0));
+      read_only(a);
+      out[py::str(name)] = std::move(a);
+      continue;
+    }
     py::array a = c.cols() == 1
                       ? py::array(py::dtype::of<double>(), {c.rows()}, {d}, c.data(), owner)
                       : py::array(py::dtype::of<double>(), {c.rows(), c.cols()}, {d, d * c.rows()},

@@ -136,7 +136,7 @@ void save_columns(Updater& u, const std::string& where,
     const std::string full = where + "/" + name;
     const bool one_d = column.cols() == 1;
     const RowMatrix m = column;
-    if (is_integer_column(name) && one_d && whole_numbers(column)) {
+    if (u.integer_column(where, name) && one_d && whole_numbers(column)) {
       const auto want = all_rows(std::vector<std::int64_t>(m.data(), m.data() + m.size()));
       hsize_t rows = 0;
       const auto a = u.plan(full, want, true, &rows);
@@ -240,7 +240,7 @@ void save_notes(const Updater& u, const Landscape& ls) {
         H5Adelete(u.file(), name.c_str()) < 0)
       u.fail(fmt::format("cannot delete attribute '{}'", name));
   for (const auto& [key, value] : ls.notes)
-    if (u.string_attribute(prefix + key) != value) u.write_string_attribute(prefix + key, value);
+    if (u.note(prefix + key) != value) u.write_note(prefix + key, value);
   const std::string created =
       ls.created_by.empty() ? std::string("lossland " LOSSLAND_VERSION) : ls.created_by;
   if (u.string_attribute("created_by") != created) u.write_string_attribute("created_by", created);
@@ -365,7 +365,7 @@ bool save_in_place(const std::string& path, const Landscape& ls) {
   {
     Handle file(H5Fopen(path.c_str(), H5F_ACC_RDWR, journal.fapl()), H5Fclose);
     if (!file.valid()) return false;  // not an HDF5 file we can open: rewrite it whole
-    Updater u(path, file.get());
+    Updater u(path, file.get(), ls.model);
     const int P = ls.num_params();
     TablePlan minima, ts;
     try {

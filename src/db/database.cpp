@@ -21,6 +21,7 @@
 #include "db/append.hpp"
 #include "db/hdf5_util.hpp"
 #include "db/journal.hpp"
+#include "db/schema.hpp"
 #include "db/updater.hpp"
 #include "lossland/db/lock.hpp"
 
@@ -36,7 +37,8 @@ using namespace detail;
 /// Writes one file (the temporary one); every failure throws naming `path` (the database).
 class Writer {
  public:
-  Writer(std::string path, hid_t file) : path_(std::move(path)), file_(file) {}
+  Writer(std::string path, hid_t file, ModelSpec model)
+      : path_(std::move(path)), file_(file), model_(std::move(model)) {}
 
   [[noreturn]] void fail(const std::string& what) const {
     throw DatabaseError(fmt::format("cannot write database '{}': {}", path_, what));
@@ -58,9 +60,10 @@ class Writer {
       fail(fmt::format("cannot write attribute '{}'", name));
     }
   }
+  /// A variable-length UTF-8 string (h5py reads it as str).
   void attribute(hid_t object, const std::string& name, const std::string& value) const {
-    const Handle type = string_type(value.size() + 1);
-    attribute(object, name, type.get(), type.get(), value.c_str(), {});
+    if (!write_string_attribute(object, name, value))
+      fail(fmt::format("cannot write attribute '{}'", name));
   }
   void attribute(hid_t object, const std::string& name, int value) const {
     attribute(object, name, H5T_STD_I32LE, H5T_NATIVE_INT, &value, {});
@@ -70,14 +73,16 @@ class Writer {
   }
 
   /// Writes a dataset of shape `dims` (a dimension may be 0) from contiguous row-major data,
-  /// chunked so that later saves can append rows in place (append.cpp).
+  /// chunked so that later saves can append rows in place (append.cpp), with the attributes
+  /// that describe it (schema.hpp).
   void dataset(hid_t group, const std::string& where, const std::string& name, hid_t file_type,
                hid_t mem_type, const Dims& dims, const void* data) const {
     const Handle set = create_rows(group, name, file_type, dims);
     hsize_t count = 1;
     for (const hsize_t d : dims) count *= d;
     if (!set.valid() ||
-        (count > 0 && H5Dwrite(set.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)) {
+        (count > 0 && H5Dwrite(set.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) ||
+        !write_dataset_attributes(set.get(), dataset_info(where, name, model_))) {
       fail(fmt::format("cannot write dataset {}/{}", where, name));
     }
   }
@@ -117,7 +122,8 @@ class Writer {
       dataset(g.get(), where, "min2", H5T_STD_I64LE, H5T_NATIVE_INT64, dims, m2.data());
     }
     for (const auto& [name, column] : columns) {
-      if (is_integer_column(name) && column.cols() == 1 && whole_numbers(column)) {
+      if (dataset_info(where, name, model_).integer && column.cols() == 1 &&
+          whole_numbers(column)) {
         const std::vector<std::int64_t> v(column.data(), column.data() + column.rows());
         dataset(g.get(), where, name, H5T_STD_I64LE, H5T_NATIVE_INT64,
                 {static_cast<hsize_t>(column.rows())}, v.data());
@@ -145,7 +151,7 @@ class Writer {
  private:
   std::string path_;
   hid_t file_;
-  ReadParts parts_;
+  ModelSpec model_;
 };
 
 /// Refuses, before anything is written, a landscape whose shapes disagree with its model.
@@ -213,12 +219,13 @@ void write_file(const std::string& tmp, const std::string& path, const Landscape
   if (!file.valid()) {
     throw DatabaseError(fmt::format("cannot write database '{}': cannot create '{}'", path, tmp));
   }
-  const Writer w(path, file.get());
+  const Writer w(path, file.get(), ls.model);
   {
     const Handle root(H5Gopen2(file.get(), "/", H5P_DEFAULT), H5Gclose);
     const hid_t r = root.get();
     w.attribute(r, "format", std::string("lossland"));
     w.attribute(r, "format_version", kFormatVersion);
+    w.attribute(r, "description", std::string(kFileDescription));
     w.attribute(r, "layers", H5T_STD_I32LE, H5T_NATIVE_INT, ls.model.layers.data(),
                 {static_cast<hsize_t>(ls.model.layers.size())});
     w.attribute(r, "activation", to_string(ls.model.activation));
@@ -228,7 +235,9 @@ void write_file(const std::string& tmp, const std::string& path, const Landscape
     w.attribute(r, "num_classes", ls.dataset.num_classes);
     w.attribute(r, "created_by",
                 ls.created_by.empty() ? std::string("lossland " LOSSLAND_VERSION) : ls.created_by);
-    for (const auto& [key, value] : ls.notes) w.attribute(r, kNotePrefix + key, value);
+    for (const auto& [key, value] : ls.notes)
+      if (!write_note(r, kNotePrefix + key, value))
+        w.fail(fmt::format("cannot write attribute '{}{}'", kNotePrefix, key));
 
     const Handle data = w.group("/dataset");
     const RowMatrix inputs = ls.dataset.inputs;
@@ -294,26 +303,10 @@ class Reader {
     return attr;
   }
   std::string string_attribute(hid_t object, const std::string& name) const {
-    const Handle attr = attribute(object, name, {H5T_STRING});
-    const Handle type(H5Aget_type(attr.get()), H5Tclose);
-    std::string value;
-    bool ok;
-    if (H5Tis_variable_str(type.get()) > 0) {
-      const Handle mem = string_type(1);
-      H5Tset_size(mem.get(), H5T_VARIABLE);
-      char* s = nullptr;
-      ok = H5Aread(attr.get(), mem.get(), &s) >= 0;
-      if (s) value = s;
-      H5free_memory(s);
-    } else {
-      const std::size_t size = H5Tget_size(type.get()) + 1;  // room for a terminator
-      const Handle mem = string_type(size);
-      std::string buffer(size, '\0');
-      ok = H5Aread(attr.get(), mem.get(), buffer.data()) >= 0;
-      value = buffer.c_str();
-    }
-    if (!ok) fail(fmt::format("cannot read attribute '{}'", name));
-    return value;
+    attribute(object, name, {H5T_STRING});  // fails naming it if absent or not a string
+    const auto value = read_string_attribute(object, name);
+    if (!value) fail(fmt::format("cannot read attribute '{}'", name));
+    return *value;
   }
   std::vector<int> int_attribute(hid_t object, const std::string& name, int max_values = 1) const {
     const Handle attr = attribute(object, name, {H5T_INTEGER}, max_values);
@@ -604,10 +597,8 @@ class Reader {
     ls.created_by = string_attribute(r, "created_by");
     for (const auto& name : attribute_names(r)) {
       if (name.rfind(kNotePrefix, 0) != 0) continue;
-      const Handle attr(H5Aopen(r, name.c_str(), H5P_DEFAULT), H5Aclose);
-      const Handle type(H5Aget_type(attr.get()), H5Tclose);
-      if (H5Tget_class(type.get()) != H5T_STRING) continue;
-      ls.notes[name.substr(std::strlen(kNotePrefix))] = string_attribute(r, name);
+      if (const auto note = read_note(r, name))
+        ls.notes[name.substr(std::strlen(kNotePrefix))] = *note;
     }
 
     ls.dataset.name = string_attribute(r, "dataset");
@@ -764,7 +755,8 @@ void write(const std::string& path, const Landscape& landscape, SaveMode mode) {
 }
 
 bool is_integer_column(const std::string& name) {
-  return name == "horder";
+  return dataset_info("/minima", name, ModelSpec{}).integer ||
+         dataset_info("/transition_states", name, ModelSpec{}).integer;
 }
 
 bool exists(const std::string& path) {

@@ -17,6 +17,11 @@ using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::R
 using Dims = std::vector<hsize_t>;
 
 constexpr const char* kNotePrefix = "note_";
+/// The root attribute `description` of a format_version 2 file.
+constexpr const char* kFileDescription =
+    "lossland landscape database: the minima and transition states of one loss landscape, how "
+    "they connect, and the analyses of each point. Every dataset has the attributes description "
+    "and units; rows are 0-based; the schema is docs/schema.md of lossland (format_version 2).";
 constexpr const char* kRunState = "/run_state";
 /// Elements a dataset read from a file may hold (8 GB of float64): larger is a corrupt header.
 constexpr hsize_t kMaxElements = hsize_t(1) << 30;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "db/hdf5_util.hpp"
+#include "db/schema.hpp"
 #include "lossland/db/database.hpp"
 
 namespace lossland::db::detail {
@@ -64,7 +65,8 @@ bool same_bits(const T* a, const T* b, std::size_t n) {
 
 class Updater {
  public:
-  Updater(std::string path, hid_t file) : path_(std::move(path)), file_(file) {}
+  Updater(std::string path, hid_t file, ModelSpec model)
+      : path_(std::move(path)), file_(file), model_(std::move(model)) {}
 
   [[noreturn]] void fail(const std::string& what) const {
     throw DatabaseError(fmt::format("cannot save database '{}' in place: {}", path_, what));
@@ -181,7 +183,8 @@ class Updater {
       fail(fmt::format("cannot delete {}", name));
   }
 
-  /// Writes `want` as a new dataset `name` (replacing any), 2-D unless it is 1-D data.
+  /// Writes `want` as a new dataset `name` (replacing any), 2-D unless it is 1-D data, with
+  /// the attributes that describe it (schema.hpp).
   template <class T>
   void create(const std::string& name, const Rows<T>& want, bool one_d) const {
     if (want.first != 0 || want.values.size() != want.total * want.cols)
@@ -189,10 +192,18 @@ class Updater {
     remove(name);
     const Dims d = one_d ? Dims{want.rows()} : Dims{want.rows(), want.cols};
     const Handle set = create_rows(file_, name, file_type<T>(), d);
+    const auto slash = name.rfind('/');
     if (!set.valid() ||
-        (!want.values.empty() &&
-         H5Dwrite(set.get(), mem_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, want.values.data()) < 0))
+        (!want.values.empty() && H5Dwrite(set.get(), mem_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                                          want.values.data()) < 0) ||
+        !write_dataset_attributes(
+            set.get(), dataset_info(name.substr(0, slash), name.substr(slash + 1), model_)))
       fail(fmt::format("cannot write {} (disk full?)", name));
+  }
+
+  /// Whether extra column `name` of `group` is a count stored as int64 (schema.hpp).
+  bool integer_column(const std::string& group, const std::string& name) const {
+    return dataset_info(group, name, model_).integer;
   }
 
   /// Brings dataset `name` to `want` by the action plan() chose.
@@ -210,30 +221,22 @@ class Updater {
     if (!g.valid()) fail(fmt::format("cannot create group {}", name));
   }
 
-  /// Root attribute `name` as a string, or "\x01" when absent or not a fixed-length string.
+  /// Root attribute `name` as a string, or "\x01" when absent or not a string.
   std::string string_attribute(const std::string& name) const {
-    if (H5Aexists(file_, name.c_str()) <= 0) return "\x01";
-    const Handle attr(H5Aopen(file_, name.c_str(), H5P_DEFAULT), H5Aclose);
-    const Handle type(attr.valid() ? H5Aget_type(attr.get()) : H5I_INVALID_HID, H5Tclose);
-    if (!type.valid() || H5Tget_class(type.get()) != H5T_STRING ||
-        H5Tis_variable_str(type.get()) > 0)
-      return "\x01";
-    const std::size_t size = H5Tget_size(type.get()) + 1;
-    const Handle mem = string_type(size);
-    std::string buffer(size, '\0');
-    if (H5Aread(attr.get(), mem.get(), buffer.data()) < 0) return "\x01";
-    return buffer.c_str();
+    return read_string_attribute(file_, name).value_or("\x01");
   }
 
   void write_string_attribute(const std::string& name, const std::string& value) const {
-    if (H5Aexists(file_, name.c_str()) > 0 && H5Adelete(file_, name.c_str()) < 0)
-      fail(fmt::format("cannot replace attribute '{}'", name));
-    const Handle type = string_type(value.size() + 1);
-    const Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-    const Handle attr(
-        H5Acreate2(file_, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-        H5Aclose);
-    if (!attr.valid() || H5Awrite(attr.get(), type.get(), value.c_str()) < 0)
+    if (!detail::write_string_attribute(file_, name, value))
+      fail(fmt::format("cannot write attribute '{}'", name));
+  }
+
+  /// Root note attribute `name` as text, or "\x01" when absent.
+  std::string note(const std::string& name) const {
+    return read_note(file_, name).value_or("\x01");
+  }
+  void write_note(const std::string& name, const std::string& text) const {
+    if (!detail::write_note(file_, name, text))
       fail(fmt::format("cannot write attribute '{}'", name));
   }
 
@@ -251,6 +254,7 @@ class Updater {
  private:
   std::string path_;
   hid_t file_;
+  ModelSpec model_;
 };
 
 /// Fills rows [from, total) of a large array (Rows::first = from).

@@ -1,5 +1,7 @@
 #include "lossland/kinetics/free_energy.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <functional>
 #include <map>
@@ -115,7 +117,7 @@ db::Landscape free_energy_landscape(const db::Landscape& land, const FreeEnergyG
   out.dataset = land.dataset;
   out.created_by = land.created_by;
   out.notes = land.notes;
-  out.notes["free_energy_temperature"] = std::to_string(g.temperature);
+  out.notes["free_energy_temperature"] = fmt::format("{}", g.temperature);  // stored as a number
   const auto G = static_cast<Eigen::Index>(g.members.size());
   for (Eigen::Index k = 0; k < G; ++k) {
     db::StoredPoint p = land.minima.at(g.representative[k]);

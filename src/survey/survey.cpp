@@ -1,5 +1,6 @@
 #include "lossland/survey/survey.hpp"
 
+#include <fmt/format.h>
 #include <omp.h>
 
 #include <algorithm>
@@ -173,9 +174,10 @@ bool run_one(const SurveyOptions& o, const Dataset& data, const Cell& cell, int 
     spent = std::strtod(it->second.c_str(), nullptr);  // a damaged note counts as 0 s
   auto save = [&](const std::string& stage) {
     if (!stage.empty()) land.notes["survey_stage"] = stage;
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3f", spent + now_seconds() - started);
-    land.notes["survey_seconds"] = buf;
+    // To the millisecond, in the shortest form that round-trips, so that the file stores it as
+    // a number (format_version 2 notes).
+    land.notes["survey_seconds"] =
+        fmt::format("{}", std::round((spent + now_seconds() - started) * 1000.0) / 1000.0);
     db::write(path, land);
   };
   double last_save = now_seconds();

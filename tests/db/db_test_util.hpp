@@ -112,6 +112,32 @@ inline void expect_same(const Landscape& a, const Landscape& b) {
   expect_same_columns(a.ts_columns, b.ts_columns);
 }
 
+/// Everything a file holds, bit for bit: the fixed schema (db_test_util.hpp), and the run
+/// state, branches and paths.
+inline void expect_same_file(const db::Landscape& a, const db::Landscape& b) {
+  expect_same(a, b);
+  ASSERT_EQ(a.run_state.size(), b.run_state.size()) << "run state";
+  for (const auto& [name, m] : a.run_state) {
+    ASSERT_EQ(b.run_state.count(name), 1u) << "run state " << name;
+    EXPECT_TRUE(same_bits(m, b.run_state.at(name))) << "run state " << name;
+  }
+  ASSERT_EQ(a.ts_branches.size(), b.ts_branches.size());
+  for (std::size_t r = 0; r < a.ts_branches.size(); ++r) {
+    const auto &x = a.ts_branches[r], &y = b.ts_branches[r];
+    EXPECT_TRUE(x.ts == y.ts && x.side == y.side && x.minimum == y.minimum && x.depth == y.depth &&
+                std::memcmp(&x.branch_energy, &y.branch_energy, sizeof(double)) == 0)
+        << "branch row " << r;
+  }
+  ASSERT_EQ(a.paths.size(), b.paths.size());
+  for (std::size_t r = 0; r < a.paths.size(); ++r) {
+    EXPECT_EQ(a.paths[r].ts, b.paths[r].ts);
+    EXPECT_EQ(a.paths[r].side, b.paths[r].side);
+    EXPECT_EQ(a.paths[r].s, b.paths[r].s);
+    EXPECT_EQ(a.paths[r].energy, b.paths[r].energy);
+    EXPECT_TRUE(same_bits(a.paths[r].coords, b.paths[r].coords)) << "path " << r;
+  }
+}
+
 inline std::string slurp(const std::string& p) {
   std::ifstream in(p, std::ios::binary);
   std::ostringstream s;

@@ -29,32 +29,6 @@ bool same_bits(double a, double b) {
   return std::memcmp(&a, &b, sizeof a) == 0;
 }
 
-/// Everything a file holds, bit for bit: the fixed schema (db_test_util.hpp), and the run
-/// state, branches and paths.
-void expect_same_file(const db::Landscape& a, const db::Landscape& b) {
-  expect_same(a, b);
-  ASSERT_EQ(a.run_state.size(), b.run_state.size()) << "run state";
-  for (const auto& [name, m] : a.run_state) {
-    ASSERT_EQ(b.run_state.count(name), 1u) << "run state " << name;
-    EXPECT_TRUE(same_bits(m, b.run_state.at(name))) << "run state " << name;
-  }
-  ASSERT_EQ(a.ts_branches.size(), b.ts_branches.size());
-  for (std::size_t r = 0; r < a.ts_branches.size(); ++r) {
-    const auto &x = a.ts_branches[r], &y = b.ts_branches[r];
-    EXPECT_TRUE(x.ts == y.ts && x.side == y.side && x.minimum == y.minimum && x.depth == y.depth &&
-                same_bits(x.branch_energy, y.branch_energy))
-        << "branch row " << r;
-  }
-  ASSERT_EQ(a.paths.size(), b.paths.size());
-  for (std::size_t r = 0; r < a.paths.size(); ++r) {
-    EXPECT_EQ(a.paths[r].ts, b.paths[r].ts);
-    EXPECT_EQ(a.paths[r].side, b.paths[r].side);
-    EXPECT_EQ(a.paths[r].s, b.paths[r].s);
-    EXPECT_EQ(a.paths[r].energy, b.paths[r].energy);
-    EXPECT_TRUE(same_bits(a.paths[r].coords, b.paths[r].coords)) << "path " << r;
-  }
-}
-
 /// Adds a minimum (and a transition state to the previous one), as a search does: every
 /// column gains a row.
 void add_point(db::Landscape& ls, std::mt19937_64& rng) {

@@ -59,18 +59,7 @@ std::vector<std::string> split_commas(const std::string& s) {
 }
 
 bool is_count_column(const std::string& name) {
-  static const std::set<std::string> counts = {"nonzero_weights",
-                                               "connected_hidden",
-                                               "ei_rank",
-                                               "ei_nullity",
-                                               "ei_predicted_solution",
-                                               "ei_stationary_points",
-                                               "ei_inputs_at_extrema",
-                                               "ei_inputs_stationary",
-                                               "branched",
-                                               "members",
-                                               "representative"};
-  return db::is_integer_column(name) || counts.count(name) > 0;
+  return db::is_integer_column(name);  // the one list: the file's schema (src/db/schema.cpp)
 }
 
 std::vector<std::size_t> select_rows(const Table& t, const ListOptions& a) {

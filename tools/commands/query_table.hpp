@@ -47,9 +47,10 @@ struct Table {
 /// Splits "a,b,,c" into {"a", "b", "c"}.
 std::vector<std::string> split_commas(const std::string& s);
 
-/// True for the stored /minima or /transition_states columns that hold counts or 0/1 flags
-/// (horder, nonzero_weights, connected_hidden, the ei_* counts, ...): files of format_version 1
-/// keep most of them as float64, and they are shown as integers all the same.
+/// True for the stored /minima or /transition_states columns that hold counts, 0/1 flags or
+/// row indices (db::is_integer_column: horder, nonzero_weights, connected_hidden, the ei_*
+/// counts, ...): files of format_version 1 keep most of them as float64, and they are shown as
+/// integers all the same.
 bool is_count_column(const std::string& name);
 
 /// The rows that pass --emin/--emax and every --where, in --sort order (NaN last either way;

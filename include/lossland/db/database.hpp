@@ -15,8 +15,12 @@
 
 namespace lossland::db {
 
-/// Current value of the root attribute format_version.
-inline constexpr int kFormatVersion = 1;
+/// Current value of the root attribute format_version. Version 2 (docs/schema.md) describes
+/// itself: every dataset has `description` and `units` attributes (coordinates their `layout`,
+/// index columns their `base` 0 and the table they index), counts are stored as integers,
+/// strings as variable-length UTF-8 and numeric notes as numbers. Version 1 files are read as
+/// before, and rewritten as version 2 by their first save.
+inline constexpr int kFormatVersion = 2;
 
 /// Thrown for a file that cannot be used as a lossland database: missing, not HDF5, truncated
 /// or corrupt, of another format, or of another model. The message names the file and the
@@ -89,10 +93,11 @@ struct Landscape {
   int num_params() const { return model.num_params(); }
 };
 
-/// True for the extra columns that are counts and are stored as int64 datasets (today only
-/// "horder", the symmetry factor of each point), provided every value is a whole number; any
-/// other column, or one holding a NaN or a fraction, is stored as float64. Columns are read back
-/// as double whatever their file type, so files with a float64 horder stay readable.
+/// True for the extra columns that are counts, flags or row indices (horder, nonzero_weights,
+/// connected_hidden, branched, the ei_* counts, members, representative: docs/schema.md) and are
+/// stored as int64 datasets, provided every value is a whole number; any other column, or one
+/// holding a NaN or a fraction, is stored as float64. Columns are read back as double whatever
+/// their file type, so format_version 1 files (float64 counts) stay readable.
 bool is_integer_column(const std::string& name);
 
 /// Reads a database. Throws DatabaseError for a missing file, a directory, a file that is not
