@@ -1,5 +1,5 @@
 /// \file
-/// The landscape database (DESIGN section 3) written and read with the HDF5 C API.
+/// The landscape database (docs/schema.md) written and read with the HDF5 C API.
 
 #include "lossland/db/database.hpp"
 
