@@ -1,11 +1,11 @@
 #pragma once
 /// \file
-/// Embedding (Mehta, Zhao, Bernal & Wales, Phys. Rev. E 97, 052307 (2018), Sec. II and App. A):
-/// a stationary point of the N_h-node loss,
-/// padded with hidden nodes whose incoming weights, bias and outgoing weights are all zero, is a
-/// stationary point of the larger loss (tanh(0) = 0 kills every new gradient component and the
-/// penalty's 2 lambda w vanishes there). Its Hessian index there can grow: the paper states that
-/// the minimal (2-node) XOR network embedded in N_h nodes is a saddle of index N_h - 2.
+/// Embedding (Mehta, Zhao, Bernal & Wales, Phys. Rev. E 97, 052307 (2018), Sec. II and App. A): a
+/// stationary point of the N_h-node loss, padded with hidden nodes whose incoming weights, bias and
+/// outgoing weights are all zero, is a stationary point of the larger loss (tanh(0) = 0 kills every
+/// new gradient component and the penalty's 2 lambda w vanishes there). Its Hessian index there can
+/// grow: the paper states that the minimal (2-node) XOR network embedded in N_h nodes is a saddle
+/// of index N_h - 2.
 
 #include <Eigen/Core>
 #include <string>

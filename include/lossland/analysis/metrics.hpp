@@ -1,10 +1,10 @@
 #pragma once
 /// \file
-/// Per-point judgements of a trained network (Mehta, Zhao, Bernal & Wales, Phys. Rev. E 97,
-/// 052307 (2018), Sec. IV): how well it fits the
-/// training set (ROC AUC, probability of the correct class), how sparse it is (non-zero weights,
-/// connected hidden nodes) and, for XOR, how robust it is to perturbed inputs (robustness, see
-/// sensitivity.hpp). analyze_landscape() stores them as float64 columns of a Landscape.
+/// Per-point judgements of a trained network (Mehta, Zhao, Bernal & Wales, Phys. Rev. E 97, 052307
+/// (2018), Sec. IV): how well it fits the training set (ROC AUC, probability of the correct class),
+/// how sparse it is (non-zero weights, connected hidden nodes) and, for XOR, how robust it is to
+/// perturbed inputs (robustness, see sensitivity.hpp). analyze_landscape() stores them as float64
+/// columns of a Landscape.
 
 #include <Eigen/Core>
 #include <string>

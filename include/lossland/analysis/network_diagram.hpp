@@ -1,8 +1,8 @@
 #pragma once
 /// \file
-/// Network diagrams of a point (Mehta, Zhao, Bernal & Wales, Phys. Rev. E 97, 052307 (2018),
-/// insets of Figs. 2-6): input, hidden and output nodes
-/// plus one bias node per layer, with an edge only for a weight above the zero threshold.
+/// Network diagrams of a point (Mehta, Zhao, Bernal & Wales, Phys. Rev. E 97, 052307 (2018), insets
+/// of Figs. 2-6): input, hidden and output nodes plus one bias node per layer, with an edge only
+/// for a weight above the zero threshold.
 
 #include <Eigen/Core>
 #include <string>

@@ -1,9 +1,9 @@
 #pragma once
 /// \file
-/// Sensitivity maps (Mehta, Zhao, Bernal & Wales, Phys. Rev. E 97, 052307 (2018), Sec. IV D):
-/// the trained network's output over a grid of inputs
-/// around the training set, and the XOR robustness score: the fraction of the grid classified as
-/// the ideal rule says (class 0 when |x - y| <= 0.5, class 1 otherwise).
+/// Sensitivity maps (Mehta, Zhao, Bernal & Wales, Phys. Rev. E 97, 052307 (2018), Sec. IV D): the
+/// trained network's output over a grid of inputs around the training set, and the XOR robustness
+/// score: the fraction of the grid classified as the ideal rule says (class 0 when |x - y| <= 0.5,
+/// class 1 otherwise).
 
 #include <Eigen/Core>
 #include <string>

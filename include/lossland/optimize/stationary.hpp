@@ -1,8 +1,7 @@
 #pragma once
 /// \file
-/// Classification of a stationary point from its Hessian spectrum (Mehta, Zhao,
-/// Bernal & Wales, Phys. Rev. E 97, 052307 (2018), Sec. III:
-/// zero eigenvalues defined by a cutoff of 1e-9).
+/// Classification of a stationary point from its Hessian spectrum (Mehta, Zhao, Bernal & Wales,
+/// Phys. Rev. E 97, 052307 (2018), Sec. III: zero eigenvalues defined by a cutoff of 1e-9).
 
 #include <Eigen/Core>
 #include <string>

@@ -1,9 +1,9 @@
 #pragma once
 /// \file
-/// The layout of Figs. 2-6 of Mehta, Zhao, Bernal & Wales, Phys. Rev. E 97, 052307 (2018):
-/// a disconnectivity graph with, beside it, the network
-/// diagram and the sensitivity map (the network's output over perturbed inputs) of a few
-/// representative minima, each tied to its branch end by a letter.
+/// The layout of Figs. 2-6 of Mehta, Zhao, Bernal & Wales, Phys. Rev. E 97, 052307 (2018): a
+/// disconnectivity graph with, beside it, the network diagram and the sensitivity map (the
+/// network's output over perturbed inputs) of a few representative minima, each tied to its branch
+/// end by a letter.
 
 #include <cstdint>
 #include <string>
