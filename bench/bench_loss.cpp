@@ -1,5 +1,5 @@
 /// \file
-/// Throughput of the hot paths on the XOR loss of papers/004 (DESIGN section 1) at
+/// Throughput of the hot paths on the XOR loss of Mehta et al. 2018 (docs/loss.md) at
 /// lambda = 1e-4 and N_h = 2, 6, 10 (P = 5 N_h + 2 = 12, 32, 52):
 ///   - BM_EnergyGradient:         MlpLoss::energy_gradient, one evaluation per item;
 ///   - BM_EnergyGradientHessian:  MlpLoss::energy_gradient_hessian, one evaluation per item;

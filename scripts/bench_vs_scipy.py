@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Basin-hopping throughput of lossland against scipy.optimize.basinhopping + L-BFGS-B.
 
-The loss is re-implemented here in numpy, independently of the C++ code (DESIGN section 1;
-Mehta et al., papers/004 Eq. 1-3):
+The loss is re-implemented here in numpy, independently of the C++ code (docs/loss.md;
+Mehta, Zhao, Bernal & Wales, Phys. Rev. E 97, 052307 (2018), Eqs. 1-3):
 
     z = b + W x,  h = tanh(z),  y = c + V h,  p = softmax(y)
     E(w) = -(1/N) sum_d ln p_{c(d)}(x_d) + lambda * |w|^2          (all parameters penalised)

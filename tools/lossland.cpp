@@ -1,4 +1,4 @@
-/// The `lossland` program: one CLI with subcommands (DESIGN section 4).
+/// The `lossland` program: one CLI with subcommands (docs/cli.md).
 #include <cstdio>
 #include <exception>
 #include <iostream>

@@ -1,4 +1,5 @@
-/// EI equations on trained networks (papers/000 Sections 3-4; DESIGN section 5). See ei.hpp.
+/// EI equations on trained networks (Chen, ChinaXiv 202507.00082 (2025), Secs. 3-4;
+/// docs/ei.md). See ei.hpp.
 #include "lossland/analysis/ei.hpp"
 
 #include <Eigen/Dense>

@@ -1,4 +1,5 @@
-/// Embedding a landscape's points into a wider hidden layer (papers/004 Appendix A).
+/// Embedding a landscape's points into a wider hidden layer (Mehta et al., Phys. Rev. E 97,
+/// 052307 (2018), App. A).
 #include "lossland/analysis/embedding.hpp"
 
 #include <stdexcept>

@@ -1,5 +1,5 @@
-/// Per-point metrics (papers/004 Sec. IV): AUC, probability of the correct class, sparsity,
-/// robustness.
+/// Per-point metrics (Mehta et al., Phys. Rev. E 97, 052307 (2018), Sec. IV): AUC, probability of
+/// the correct class, sparsity, robustness.
 #include "lossland/analysis/metrics.hpp"
 
 #include <cmath>

@@ -1,4 +1,4 @@
-/// Network diagrams (papers/004, insets of Figs. 2-6).
+/// Network diagrams (Mehta et al., Phys. Rev. E 97, 052307 (2018), insets of Figs. 2-6).
 #include "lossland/analysis/network_diagram.hpp"
 
 #include <algorithm>

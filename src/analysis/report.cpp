@@ -1,4 +1,4 @@
-/// The HTML report of a landscape's minima (papers/004 Sec. IV).
+/// The HTML report of a landscape's minima (Mehta et al., Phys. Rev. E 97, 052307 (2018), Sec. IV).
 #include "lossland/analysis/report.hpp"
 
 #include <algorithm>
@@ -166,7 +166,7 @@ ReportResult write_report(const db::Landscape& land, const std::string& dir,
   } else {
     try {
       graph::GraphPanel panel;
-      // As in papers/004 Figs. 1-6, the trivial all-zero network is left out so that the
+      // As in Mehta et al.'s Figs. 1-6, the trivial all-zero network is left out so that the
       // scale shows the other minima; the table still lists it.
       graph::DisconnectivityOptions dopt;
       dopt.omit_zero = M > 1;

@@ -1,4 +1,4 @@
-/// Sensitivity maps and XOR robustness (papers/004 Sec. IV.D).
+/// Sensitivity maps and XOR robustness (Mehta et al., Phys. Rev. E 97, 052307 (2018), Sec. IV D).
 #include "lossland/analysis/sensitivity.hpp"
 
 #include <algorithm>
@@ -190,7 +190,7 @@ void paint_sensitivity_map(cairo_t* cr, const SensitivityMap& map, const Dataset
     }
     cairo_set_dash(cr, nullptr, 0, 0);
   }
-  // Training points: white triangle for class 0, white square for class 1 (papers/004 Figs.).
+  // Training points: white triangle for class 0, white square for class 1 (Mehta et al. Figs.).
   for (int d = 0; d < data.num_samples() && data.num_inputs() == 2; ++d) {
     const double x = px_x(data.inputs(d, 0)), y = px_y(data.inputs(d, 1));
     const double s = 7;

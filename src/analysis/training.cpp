@@ -1,5 +1,6 @@
-/// Basins of plain training: GD with Armijo steps (papers/001 Sec. 6.2), Adam, L-BFGS; each run
-/// quenched tightly and identified against the database up to symmetry.
+/// Basins of plain training: GD with Armijo steps (Armijo, Pacific J. Math. 16, 1
+/// (1966); Teutschbein 2024, Sec. 6.2), Adam, L-BFGS; each run quenched tightly and identified
+/// against the database up to symmetry.
 #include "lossland/analysis/training.hpp"
 
 #include <cmath>
@@ -118,8 +119,8 @@ Eigen::VectorXd train_from(const MlpLoss& loss, const Eigen::VectorXd& w0, const
   converged = false;
   switch (o.method) {
     case TrainingMethod::GradientDescentArmijo: {
-      // papers/001 Sec. 6.2: d = -grad f(x); t = t0 alpha^l, smallest l >= 0 with
-      // f(x + t d) <= f(x) + sigma t grad f(x)^T d.
+      // Armijo (Teutschbein 2024, Sec. 6.2): d = -grad f(x); t = t0 alpha^l, smallest l >= 0
+      // with f(x + t d) <= f(x) + sigma t grad f(x)^T d.
       double e = loss.energy_gradient(w, g);
       for (; iterations < o.max_iterations; ++iterations) {
         if (!std::isfinite(e)) return w;

@@ -1,5 +1,5 @@
 /// \file
-/// The landscape database (DESIGN section 3) written and read with the HDF5 C API: the public
+/// The landscape database (docs/schema.md) written and read with the HDF5 C API: the public
 /// entry points (read, write, check_compatible). The whole writer is write_file.cpp, the reader
 /// reader.cpp, the in-place save append.cpp.
 

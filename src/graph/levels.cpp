@@ -1,5 +1,5 @@
-/// Threshold levels of disconnectivity graphs: the window and the spacing (papers/004 Sec. III A;
-/// disconnectionDPS places levels at a regular step, here the step may be regular in
+/// Threshold levels of disconnectivity graphs: the window and the spacing (Mehta et al. 2018,
+/// Sec. III A; disconnectionDPS places levels at a regular step, here the step may be regular in
 /// ln(E - E_min + eps) so that branching spread over decades above E_min shows).
 #include "graph/levels.hpp"
 

@@ -57,7 +57,7 @@ Eigen::Vector3d colormap(double t) {
 
 Eigen::Vector3d auc_class_colour(double auc) {
   if (!std::isfinite(auc)) return {0.6, 0.6, 0.6};
-  if (auc < 0.625) return {0.10, 0.25, 0.85};  // AUC 0.5 (papers/004 Fig. 1 (a), blue)
+  if (auc < 0.625) return {0.10, 0.25, 0.85};  // AUC 0.5 (Mehta et al. Fig. 1 (a), blue)
   if (auc < 0.875) return {0.85, 0.10, 0.10};  // AUC 0.75 (Fig. 1 (a), (b), red)
   return {0, 0, 0};
 }

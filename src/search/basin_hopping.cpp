@@ -173,7 +173,7 @@ BasinHoppingResult basin_hopping(const Loss& loss, db::LandscapeIndex& index,
     }
   }
 
-  // The all-zero point is stationary for every network loss (papers/004 Sec. IV.A).
+  // The all-zero point is stationary for every network loss (Mehta et al. 2018, Sec. IV A).
   if (!out.resumed) {
     Quench zero;
     zero.result.x = Eigen::VectorXd::Zero(n);

@@ -57,7 +57,8 @@ std::vector<TsCandidate> run_job(const Loss& loss, const db::LandscapeIndex& ind
   const Classification c = classify(loss, m.coords, o.eigen_cutoff, true);
   const Eigen::VectorXd v = job.sign * c.eigenvectors.col(job.j);
   // Start a small way up the mode with a small trust radius that grows with success: near
-  // the all-zero minimum at small lambda the saddle lies only ~1e-3 away (papers/004 Sec. III).
+  // the all-zero minimum at small lambda the saddle lies only ~1e-3 away (Mehta et al. 2018,
+  // Sec. III).
   ConnectOptions small = o;
   small.hef.trust_radius = o.single_ended_step;
   const Eigen::VectorXd start = m.coords + o.single_ended_step * v;

@@ -1,5 +1,5 @@
 /// The survey's figures: line plots of the landscape counts and global minima, and the
-/// disconnectivity-graph panels of papers/004 Figs. 1-6.
+/// disconnectivity-graph panels of Figs. 1-6 of Mehta et al., Phys. Rev. E 97, 052307 (2018).
 #include <cairo.h>
 
 #include <algorithm>
@@ -230,7 +230,7 @@ std::vector<std::string> draw_figures(const SurveyOptions& o,
   draw_plots({gmin}, gpath);
   written.push_back(gpath);
 
-  // Graph panels: papers/004 Fig. 1 (smallest lambda, every N_h) and Figs. 2-6 (largest N_h).
+  // Graph panels: Mehta et al. Fig. 1 (smallest lambda, every N_h) and Figs. 2-6 (largest N_h).
   // Fig. 1 colours the bad minima by AUC (blue 0.5, red 0.75) where analyze has run; each
   // lambda panel of Figs. 2-6 also gets its own figure with insets of representative minima.
   auto panels_for = [&](const std::vector<std::pair<int, double>>& cells, bool auc_colours,

@@ -1,4 +1,5 @@
-/// Disconnectivity graphs with network-diagram and sensitivity-map insets (papers/004 Figs. 2-6).
+/// Disconnectivity graphs with network-diagram and sensitivity-map insets (Mehta et al., Phys.
+/// Rev. E 97, 052307 (2018), Figs. 2-6).
 #include "lossland/survey/paper_figures.hpp"
 
 #include <algorithm>

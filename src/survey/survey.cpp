@@ -423,8 +423,6 @@ std::vector<LandscapeSummary> run_landscapes(const SurveyOptions& o, int rank, i
     try {
       if (should_stop && should_stop()) continue;
       if (!run_one(o, data, mine[k], inner, should_stop)) continue;
-      const std::string path =
-          (fs::path(o.out_dir) / landscape_file(o, mine[k].hidden, mine[k].lambda)).string();
       SurveyOptions one = o;
       one.hidden = {mine[k].hidden};
       one.lambdas = {mine[k].lambda};

@@ -1,4 +1,4 @@
-/// Tests of the EI comparison (papers/000 Sections 3-4; DESIGN section 5): derivatives against
+/// Tests of the EI comparison (Chen 2025, Secs. 3-4; docs/ei.md): derivatives against
 /// finite differences of MlpLoss::logits/probabilities, the rank rule on matrices of known rank,
 /// stationary points of hand-built networks whose extrema are known in closed form, networks
 /// with output weights chosen in null(A), polarize, a generic network where EI predicts nothing,
@@ -121,7 +121,7 @@ TEST(EiDerivatives, LogitDifferenceAndProbabilityMatchFiniteDifferences) {
 }
 
 TEST(EiMatrix, TimesOutputDifferenceIsTheInputGradientAtEachSample) {
-  // (A u)_(d, .) = grad_x f(x_d) (DESIGN section 5); u = e_j probes column j alone.
+  // (A u)_(d, .) = grad_x f(x_d) (docs/ei.md); u = e_j probes column j alone.
   for (Activation act : {Activation::Tanh, Activation::Sigmoid}) {
     const ModelSpec spec = spec_of(2, 4, act);
     const Dataset data = xor_dataset();

@@ -1,4 +1,4 @@
-/// `lossland ei` end to end: the table, the JSON contract (DESIGN section 4, issue 6), the stored
+/// `lossland ei` end to end: the table, the JSON contract (docs/cli.md, issue 6), the stored
 /// columns, the survey figure and the errors for bad input.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-/// Embedding (papers/004 Appendix A): padding with zero nodes keeps stationarity to rounding,
+/// Embedding (Mehta et al. 2018, App. A): padding with zero nodes keeps stationarity to rounding,
 /// and the reported index is that of a direct Hessian of the padded point.
 #include <gtest/gtest.h>
 

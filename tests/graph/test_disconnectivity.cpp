@@ -184,7 +184,7 @@ TEST(Disconnectivity, OmitZeroDropsTheAllZeroMinimumAndItsTransitionStates) {
   EXPECT_NE(graph::build_disconnectivity(land).leaf_of(0), -1);
 }
 
-/// papers/004 N_h = 1: every transition state touches the all-zero minimum. Hiding it must not
+/// Mehta et al., N_h = 1: every transition state touches the all-zero minimum. Hiding it must not
 /// split the graph: group first, prune after (as disconnectionDPS does).
 TEST(Disconnectivity, OmitZeroGroupsFirstAndPrunesAfter) {
   auto land = make_landscape({0.69, 0.48, 0.47, 0.49}, {{0, 1, 0.70}, {0, 2, 0.71}, {0, 3, 0.72}});

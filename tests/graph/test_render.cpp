@@ -205,7 +205,7 @@ TEST_F(RenderTest, OneColourValueGetsASingleSwatch) {
   EXPECT_NE(slurp(path("two.svg")).find("linearGradient"), std::string::npos);
 }
 
-/// papers/004 Fig. 1: AUC 0.5 blue, AUC 0.75 red, good minima black; no colour bar.
+/// Mehta et al. 2018, Fig. 1: AUC 0.5 blue, AUC 0.75 red, good minima black; no colour bar.
 TEST_F(RenderTest, AucClassesColourTheBadMinimaAsThePaper) {
   graph::GraphPanel p = panel();
   p.color_values = {0.5, 1.0, 0.75, 1.0};

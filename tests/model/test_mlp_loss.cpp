@@ -34,7 +34,7 @@ Eigen::VectorXd random_point(int n, unsigned seed, double scale) {
   return x;
 }
 
-/// Independent reference energy written with matrices, straight from papers/004 Eq. 1-3.
+/// Independent reference energy written with matrices, straight from Mehta et al. Eqs. 1-3.
 double reference_energy(const Dataset& d, const ModelSpec& s, const Eigen::VectorXd& w) {
   const int I = s.inputs(), H = s.hidden(), O = s.outputs();
   Eigen::Map<const Eigen::Matrix<double, -1, -1, Eigen::RowMajor>> W(w.data(), H, I);
@@ -73,7 +73,7 @@ TEST(MlpLoss, ZeroWeightsGiveLogOfClassCount) {
   s.layers = {2, 3, 2};
   MlpLoss loss(xor_dataset(), s);
   EXPECT_NEAR(loss.energy(Eigen::VectorXd::Zero(loss.dim())), std::log(2.0), 1e-15);
-  // The all-zero point is stationary for every H and lambda (papers/004 Sec. II).
+  // The all-zero point is stationary for every H and lambda (Mehta et al. 2018, Sec. IV A).
   EXPECT_LT(loss.gradient(Eigen::VectorXd::Zero(loss.dim())).norm(), 1e-16);
 }
 
@@ -119,7 +119,7 @@ TEST(MlpLoss, PenaltyMaskFollowsRegularizeChoice) {
   EXPECT_EQ(loss.penalty_mask()[L.W(1, 0)], 1.0);
   EXPECT_EQ(loss.penalty_mask()[L.V(1, 1)], 1.0);
   // Shifting both output biases equally leaves the data term unchanged: a zero mode when the
-  // biases are not penalised (papers/004 Sec. III).
+  // biases are not penalised (Mehta et al. 2018, Sec. III).
   Eigen::VectorXd w = random_point(loss.dim(), 5, 1.0), w2 = w;
   w2[L.c(0)] += 0.7;
   w2[L.c(1)] += 0.7;

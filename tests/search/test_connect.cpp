@@ -2,7 +2,7 @@
 /// basin-hopping: connect_all gives one connected set, every stored transition state verifies
 /// after a round trip through the HDF5 file (recomputed, never trusting the stored spectrum),
 /// no transition state is stored twice, connect_pair joins two given minima, and the soft
-/// transition state of papers/004 Sec. III (N_h = 1, lambda = 1e-6, ~1.4e-11 above the all-zero
+/// transition state of Mehta et al., Sec. III (N_h = 1, lambda = 1e-6, ~1.4e-11 above the all-zero
 /// minimum) is found.
 #include <gtest/gtest.h>
 
@@ -30,7 +30,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// The paper's criteria for a stored transition state (papers/004 Sec. III; issue 3 item 3).
+/// The paper's criteria for a stored transition state (Mehta et al. Sec. III; issue 3 item 3).
 constexpr double kTsRmsTolerance = 1e-10;
 constexpr double kEigenCutoff = 1e-9;
 
@@ -333,7 +333,7 @@ TEST(ConnectPair, JoinsTheGlobalMinimumToTheFarthestMinimum) {
               back.transition_states.size(), static_cast<long long>(r.stats.attempts));
 }
 
-/// Soft landscape (papers/004 Sec. III): for N_h = 1, lambda = 1e-6 the paper reports a
+/// Soft landscape (Mehta et al. 2018, Sec. III): for N_h = 1, lambda = 1e-6 the paper reports a
 /// transition state 0.1425e-10 above the all-zero minimum. It must be found and join the
 /// zero minimum (E = ln 2 exactly, since all logits vanish and the penalty is zero) to a
 /// minimum that fits better (lower loss).

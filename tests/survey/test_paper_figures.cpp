@@ -1,4 +1,4 @@
-/// papers/004 Figs. 2-6 layout: which minima get insets, and the figure itself.
+/// Mehta et al. 2018, Figs. 2-6 layout: which minima get insets, and the figure itself.
 #include "lossland/survey/paper_figures.hpp"
 
 #include <gtest/gtest.h>
@@ -16,7 +16,7 @@ using namespace lossland;
 namespace {
 
 /// Four minima of an N_h = 3 network; minimum 2 has hidden nodes 2 and 3 cut off (every weight
-/// in or out of them zero), like the sparse minimum of papers/004 Fig. 2.
+/// in or out of them zero), like the sparse minimum of Mehta et al. Fig. 2.
 db::Landscape landscape_with_a_sparse_minimum() {
   auto land = lossland::testing::make_landscape({0.1, 0.2, 0.3, 0.25},
                                                 {{0, 1, 0.4}, {1, 2, 0.5}, {2, 3, 0.45}}, 3);

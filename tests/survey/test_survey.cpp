@@ -60,7 +60,7 @@ TEST(Survey, RunsSummarisesAndResumesWithoutRedoingWork) {
   for (const auto& r : rows) {
     EXPECT_GE(r.minima, 2u);
     EXPECT_EQ(r.connected_sets, 1);
-    EXPECT_GE(r.bad_minima, 1);  // the all-zero network never fits XOR (papers/004 Sec. IV.A)
+    EXPECT_GE(r.bad_minima, 1);  // the all-zero network never fits XOR (Mehta et al. Sec. IV A)
     const db::Landscape land = db::read((fs::path(o.out_dir) / r.database).string());
     EXPECT_EQ(land.notes.at("survey_stage"), "graph");
     EXPECT_TRUE(fs::exists(fs::path(o.out_dir) / fs::path(r.database).replace_extension(".png")));

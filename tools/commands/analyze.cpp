@@ -1,4 +1,4 @@
-/// `lossland analyze DB [--report DIR]`: per-point metrics (papers/004 Sec. IV) stored as columns
+/// `lossland analyze DB [--report DIR]`: per-point metrics (Mehta et al. 2018, Sec. IV) as columns
 /// of DB, and optionally an HTML report with sensitivity maps and network diagrams.
 #include <cmath>
 #include <cstdio>
@@ -125,7 +125,7 @@ Registrar reg("analyze", 50, [](CLI::App& app) {
   auto args = std::make_shared<AnalyzeArgs>();
   auto* c = app.add_subcommand(
       "analyze",
-      "Judge every minimum (papers/004 Sec. IV): training AUC, probability of the correct\n"
+      "Judge every minimum (Mehta et al. 2018, Sec. IV): training AUC, probability of the correct\n"
       "class, non-zero weights, connected hidden nodes, XOR robustness. Stores them as columns\n"
       "of DB (re-running replaces them); --report DIR writes an HTML page with pictures.");
   c->add_option("db", args->db, "Database file")->required();

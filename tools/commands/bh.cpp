@@ -1,4 +1,4 @@
-/// `lossland bh DB --hidden H --lambda L ...`: basin-hopping into a database (DESIGN section 4).
+/// `lossland bh DB --hidden H --lambda L ...`: basin-hopping into a database (docs/cli.md).
 #include <chrono>
 #include <cmath>
 #include <cstdio>

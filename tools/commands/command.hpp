@@ -29,7 +29,9 @@ struct Registrar {
   }
 };
 
-/// Exit code for a failure the user can fix (bad input, bad file).
+/// Exit code of every failure that is not kCheckFailed: bad input and bad files, and also any
+/// other exception a command throws (tools/lossland.cpp catches every std::exception and returns
+/// 2), so no status of its own marks an internal error.
 inline constexpr int kUserError = 2;
 /// Exit code of a check that ran and found problems (`lossland verify`), as diff(1) uses 1.
 inline constexpr int kCheckFailed = 1;

@@ -1,4 +1,4 @@
-/// `lossland connect DB --all | --pair I J`: transition states and pathways (DESIGN section 2).
+/// `lossland connect DB --all | --pair I J`: transition states and pathways (docs/loss.md).
 #include <chrono>
 #include <cstdio>
 #include <iostream>

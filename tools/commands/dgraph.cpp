@@ -1,4 +1,4 @@
-/// `lossland dgraph DB -o graph.svg|png|pdf`: disconnectivity graphs (papers/004 Sec. III A).
+/// `lossland dgraph DB -o graph.svg|png|pdf`: disconnectivity graphs (docs/cli.md).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -308,7 +308,8 @@ Registrar reg("dgraph", 40, [](CLI::App& app) {
   auto a = std::make_shared<DgraphArgs>();
   auto* c = app.add_subcommand(
       "dgraph",
-      "Draw a disconnectivity graph (papers/004 Sec. III A; disconnectionDPS layout).\n"
+      "Draw a disconnectivity graph (Becker & Karplus 1997; Mehta et al., Phys. Rev. E 97,\n"
+      "052307 (2018), Sec. III A; disconnectionDPS layout).\n"
       "At threshold energies e_0 > e_1 > ... minima are grouped into superbasins that\n"
       "interconvert below the threshold; branches join where the basins merge and end at the\n"
       "minima. The lowest basin is centred and branches never cross. Minima with no transition\n"
@@ -351,11 +352,11 @@ Registrar reg("dgraph", 40, [](CLI::App& app) {
   c->add_option("--color-range", a->color_range,
                 "Pin the colour scale to LO:HI (e.g. 0.5:1 for AUC); default: the data's range");
   c->add_flag("--paper-colors", a->paper_colors,
-              "Colour bad minima as papers/004 Fig. 1: AUC 0.5 blue, 0.75 red, AUC ~ 1 black "
+              "Colour bad minima as Mehta et al. Fig. 1: AUC 0.5 blue, 0.75 red, AUC ~ 1 black "
               "(uses the auc column)");
   c->add_option("--insets", a->insets,
                 "Beside the graph, the network diagram and sensitivity map of the global minimum "
-                "and the N-1 most distinct other minima (papers/004 Figs. 2-6); 0: none")
+                "and the N-1 most distinct other minima (Mehta et al. Figs. 2-6); 0: none")
       ->check(CLI::Range(0, 8));
   c->add_option("--label", a->labels, "Label these minima with their ids: 0,3,7 or 'all'");
   c->add_option("--title", a->title, "Title (default: dataset, activation, N_h, lambda)");

@@ -1,5 +1,5 @@
 /// `lossland ei DB` / `lossland ei --survey DIR`: the landscape against the extrema predicted by
-/// the extremum-increment equations (papers/000; DESIGN section 5).
+/// the extremum-increment equations (Chen, ChinaXiv 202507.00082 (2025); docs/ei.md).
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -341,7 +341,8 @@ Registrar reg("ei", 70, [](CLI::App& app) {
   auto a = std::make_shared<EiArgs>();
   auto* c = app.add_subcommand(
       "ei",
-      "Compare minima with the extrema predicted by the EI equations (papers/000)\n"
+      "Compare minima with the extrema predicted by the EI equations (Chen 2025;\n"
+      "ChinaXiv 202507.00082; docs/ei.md)\n"
       "  lossland ei DB [--json] [--show ID]    per-minimum table, stored as /minima/ei_* columns\n"
       "  lossland ei DB --train K [--seed S]    EI last-layer training from K random hidden "
       "layers\n"

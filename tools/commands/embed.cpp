@@ -1,5 +1,5 @@
 /// `lossland embed DB --into N`: pad every stored point with zero hidden nodes up to N and
-/// report its Hessian index there (papers/004 Appendix A, Sec. IV.C).
+/// report its Hessian index there (Mehta et al. 2018, App. A, Sec. IV C).
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -69,7 +69,8 @@ Registrar reg("embed", 52, [](CLI::App& app) {
   auto* c = app.add_subcommand(
       "embed",
       "Pad every stored point with zero hidden nodes up to N, check it is still stationary,\n"
-      "and report its Hessian index in the larger landscape (papers/004 Appendix A).");
+      "and report its Hessian index in the larger landscape (Mehta et al., Phys.\n"
+      "Rev. E 97, 052307 (2018), Appendix A).");
   c->add_option("db", args->db, "Database file")->required();
   c->add_option("--into,-N", args->into, "Hidden nodes of the larger network (>= the DB's)")
       ->required()

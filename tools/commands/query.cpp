@@ -44,7 +44,8 @@ void add_stored_fields(Table& t, const std::map<std::string, Eigen::MatrixXd>& c
     }
 }
 
-/// Numeric field as JSON (NaN becomes null, integral fields integers).
+/// Numeric field as JSON: NaN becomes null, any other value a JSON number (a double; count
+/// columns become integers in column_json, not here).
 nlohmann::json jnum(double v) {
   if (std::isnan(v)) return nullptr;
   return v;

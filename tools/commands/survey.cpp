@@ -1,6 +1,6 @@
-/// `lossland survey --hidden 1:6 --lambda 1e-1:1e-6 --out DIR`: the XOR survey of papers/004
+/// `lossland survey --hidden 1:6 --lambda 1e-1:1e-6 --out DIR`: the XOR survey of Mehta et al.
 /// (every landscape: bh, connect --all, analyze, ei, graph; then summary and figures), on
-/// threads and, under `mpirun -np R`, over R ranks (DESIGN section 4).
+/// threads and, under `mpirun -np R`, over R ranks (docs/cli.md).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>

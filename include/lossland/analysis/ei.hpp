@@ -1,12 +1,12 @@
 #pragma once
 /// \file
-/// The extremum-increment (EI) equations of Chen (papers/000, Sections 3-4; DESIGN section 5)
-/// measured on trained networks: the EI matrix A at the training inputs, its rank and null
-/// space, the EI residual of the trained output weights, the input-space stationary points the
+/// The extremum-increment (EI) equations (Chen, ChinaXiv 202507.00082 (2025), Secs. 3-4;
+/// docs/ei.md) measured on trained networks: the EI matrix A at the training inputs, its rank and
+/// null space, the EI residual of the trained output weights, the input-space stationary points the
 /// trained network really has, and the EI last-layer training step (Algorithm 1: null space of A,
 /// then "polarize").
 ///
-/// Notation (one hidden layer, DESIGN section 1): z_j(x) = b_j + sum_t W_jt x_t, h_j = act(z_j),
+/// Notation (one hidden layer, docs/loss.md): z_j(x) = b_j + sum_t W_jt x_t, h_j = act(z_j),
 /// y_i = c_i + sum_j V_ij h_j. For two-class softmax p_1 = S(y_1 - y_0), so the decision function
 /// is the logit difference
 ///     f(x) = (c_1 - c_0) + sum_j u_j act(z_j(x)),   u = V_1 - V_0.
@@ -15,7 +15,7 @@
 ///     d2f/dx_s dx_t  = sum_j u_j act''(z_j) W_js W_jt,
 /// so x_d is a stationary point of f iff (A u)_(d,.) = 0 with the EI matrix
 ///     A[(d,t), j] = act'(z_j(x_d)) W_jt        (N*I rows, row index d*I + t; H columns),
-/// which is the paper's L(n, v, Phi) for this network (papers/000 Sec. 3.3).
+/// which is the paper's L(n, v, Phi) for this network (Chen 2025, Sec. 3.3).
 
 #include <Eigen/Core>
 #include <cstdint>
@@ -185,7 +185,7 @@ EiAnalysis ei_analyze_point(const MlpLoss& loss, const Eigen::VectorXd& w,
 std::vector<EiAnalysis> ei_analyze_landscape(const db::Landscape& landscape,
                                              const EiOptions& options = {});
 
-/// Writes the per-minimum results as /minima columns (one row per minimum, DESIGN section 3):
+/// Writes the per-minimum results as /minima columns (one row per minimum, docs/schema.md):
 /// ei_rank, ei_nullity, ei_residual, ei_predicted_solution (0/1), ei_stationary_points (count,
 /// -1 if not computed), ei_inputs_at_extrema (count, -1 if not computed), ei_inputs_stationary,
 /// and ei_singular_values (M x min(N*I, H), descending). Throws std::invalid_argument if the
@@ -193,11 +193,11 @@ std::vector<EiAnalysis> ei_analyze_landscape(const db::Landscape& landscape,
 void ei_store_columns(db::Landscape& landscape, const std::vector<EiAnalysis>& results);
 
 /// Training-set ROC AUC of the network at w (metrics.hpp's training_auc with its default tie
-/// tolerance 1e-12): 1 means the minimum separates the training set ("fits XOR", papers/004
-/// Sec. IV).
+/// tolerance 1e-12): 1 means the minimum separates the training set ("fits XOR", Mehta et al.
+/// 2018, Sec. IV).
 double ei_training_auc(const MlpLoss& loss, const Eigen::VectorXd& w);
 
-// ---- EI training: the last-layer step of Algorithm 1 (papers/000 Sec. 4.1) ----------------
+// ---- EI training: the last-layer step of Algorithm 1 (Chen 2025, Sec. 4.1) ---------------
 
 /// Options of ei_train_last_layer().
 struct EiTrainOptions {

@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// EI across a survey (DESIGN section 5): one row per landscape file of a directory (a sweep over
+/// EI across a survey (docs/ei.md): one row per landscape file of a directory (a sweep over
 /// N_h x lambda), comparing EI's capacity threshold with what the minima do, and a figure of it.
 
 #include <string>

@@ -1,10 +1,11 @@
 #pragma once
 /// \file
-/// Embedding (papers/004 Sec. II and Appendix A): a stationary point of the N_h-node loss,
-/// padded with hidden nodes whose incoming weights, bias and outgoing weights are all zero, is a
-/// stationary point of the larger loss (tanh(0) = 0 kills every new gradient component and the
-/// penalty's 2 lambda w vanishes there). Its Hessian index there can grow: the paper states that
-/// the minimal (2-node) XOR network embedded in N_h nodes is a saddle of index N_h - 2.
+/// Embedding (Mehta, Zhao, Bernal & Wales, Phys. Rev. E 97, 052307 (2018), Sec. II and App. A): a
+/// stationary point of the N_h-node loss, padded with hidden nodes whose incoming weights, bias and
+/// outgoing weights are all zero, is a stationary point of the larger loss (tanh(0) = 0 kills every
+/// new gradient component and the penalty's 2 lambda w vanishes there). Its Hessian index there can
+/// grow: the paper states that the minimal (2-node) XOR network embedded in N_h nodes is a saddle
+/// of index N_h - 2.
 
 #include <Eigen/Core>
 #include <string>
@@ -28,7 +29,7 @@ struct EmbeddingOptions {
   /// The padded point counts as stationary when its RMS gradient is at or below this.
   /// Range (0, 1). Stored points are converged to ~1e-11; padding adds only exact zeros.
   double stationary_rms = 1e-8;
-  /// Zero-eigenvalue cutoff of the classification (papers/004: 1e-9). Range (0, 1e-3].
+  /// Zero-eigenvalue cutoff of the classification (Mehta et al. 2018: 1e-9). Range (0, 1e-3].
   double eigen_cutoff = kDefaultEigenCutoff;
   void validate() const;
 };

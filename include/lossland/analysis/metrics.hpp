@@ -1,9 +1,10 @@
 #pragma once
 /// \file
-/// Per-point judgements of a trained network (papers/004, Sec. IV): how well it fits the
-/// training set (ROC AUC, probability of the correct class), how sparse it is (non-zero weights,
-/// connected hidden nodes) and, for XOR, how robust it is to perturbed inputs (robustness, see
-/// sensitivity.hpp). analyze_landscape() stores them as float64 columns of a Landscape.
+/// Per-point judgements of a trained network (Mehta, Zhao, Bernal & Wales, Phys. Rev. E 97, 052307
+/// (2018), Sec. IV): how well it fits the training set (ROC AUC, probability of the correct class),
+/// how sparse it is (non-zero weights, connected hidden nodes) and, for XOR, how robust it is to
+/// perturbed inputs (robustness, see sensitivity.hpp). analyze_landscape() stores them as float64
+/// columns of a Landscape.
 
 #include <Eigen/Core>
 #include <string>
@@ -16,8 +17,8 @@ namespace lossland::analysis {
 
 /// Options of the per-point metrics.
 struct MetricsOptions {
-  /// A weight counts as zero when |w| <= this (papers/004 Sec. IV.B: "numerically zero, i.e.
-  /// 1e-10 or smaller"). Range [0, 1).
+  /// A weight counts as zero when |w| <= this (Mehta et al. 2018, Sec. IV B: "numerically
+  /// zero, i.e. 1e-10 or smaller"). Range [0, 1).
   double zero_threshold = 1e-10;
   /// Two classifier scores closer than this count as a tie in the ROC AUC (half a pair). Scores
   /// are probabilities in [0, 1]; symmetric networks give "equal" outputs that differ by
@@ -46,8 +47,8 @@ double training_auc(const Eigen::MatrixXd& probs, const Eigen::VectorXi& labels,
 int count_nonzero_weights(const Eigen::VectorXd& w, double threshold);
 
 /// Hidden node j is connected when any of its incoming weights W_j., its bias b_j or its
-/// outgoing weights V_.j has |.| > threshold (papers/004 Fig. insets: no edge for a zero
-/// weight). Returns one flag per hidden node.
+/// outgoing weights V_.j has |.| > threshold (Mehta et al. 2018, Figs. 2-6 insets: no edge
+/// for a zero weight). Returns one flag per hidden node.
 std::vector<bool> connected_hidden_nodes(const ModelSpec& spec, const Eigen::VectorXd& w,
                                          double threshold);
 

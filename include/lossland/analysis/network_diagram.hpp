@@ -1,7 +1,8 @@
 #pragma once
 /// \file
-/// Network diagrams of a point (papers/004, insets of Figs. 2-6): input, hidden and output nodes
-/// plus one bias node per layer, with an edge only for a weight above the zero threshold.
+/// Network diagrams of a point (Mehta, Zhao, Bernal & Wales, Phys. Rev. E 97, 052307 (2018), insets
+/// of Figs. 2-6): input, hidden and output nodes plus one bias node per layer, with an edge only
+/// for a weight above the zero threshold.
 
 #include <Eigen/Core>
 #include <string>
@@ -11,7 +12,7 @@
 namespace lossland::analysis {
 
 struct NetworkDiagramOptions {
-  /// Weights with |w| <= this get no edge (papers/004: 1e-10). Range [0, 1).
+  /// Weights with |w| <= this get no edge (Mehta et al. 2018: 1e-10). Range [0, 1).
   double zero_threshold = 1e-10;
   /// Edge width in pixels for the largest |w|; others scale as sqrt(|w| / max|w|), at least
   /// min_edge_width. Range (0, 50].

@@ -1,9 +1,10 @@
 #pragma once
 /// \file
-/// A self-contained HTML report of a landscape's minima (papers/004 Sec. IV in one page): the
-/// per-minimum table of analyze_landscape(), each minimum's sensitivity map and network diagram
-/// (PNG inlined as base64 data URIs; PNG and SVG also written next to the page), and the
-/// disconnectivity graph coloured by AUC where the graph library can draw it.
+/// A self-contained HTML report of a landscape's minima (Mehta, Zhao, Bernal & Wales, Phys. Rev. E
+/// 97, 052307 (2018), Sec. IV in one page): the per-minimum table of analyze_landscape(), each
+/// minimum's sensitivity map and network diagram (PNG inlined as base64 data URIs; PNG and SVG also
+/// written next to the page), and the disconnectivity graph coloured by AUC where the graph library
+/// can draw it.
 
 #include <string>
 #include <vector>

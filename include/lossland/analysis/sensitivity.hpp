@@ -1,8 +1,9 @@
 #pragma once
 /// \file
-/// Sensitivity maps (papers/004 Sec. IV.D): the trained network's output over a grid of inputs
-/// around the training set, and the XOR robustness score: the fraction of the grid classified as
-/// the ideal rule says (class 0 when |x - y| <= 0.5, class 1 otherwise).
+/// Sensitivity maps (Mehta, Zhao, Bernal & Wales, Phys. Rev. E 97, 052307 (2018), Sec. IV D): the
+/// trained network's output over a grid of inputs around the training set, and the XOR robustness
+/// score: the fraction of the grid classified as the ideal rule says (class 0 when |x - y| <= 0.5,
+/// class 1 otherwise).
 
 #include <Eigen/Core>
 #include <string>
@@ -11,7 +12,7 @@
 
 namespace lossland::analysis {
 
-/// The input grid: both inputs run over lo, lo + step, ..., up to hi (papers/004: [-0.5, 1.5]
+/// The input grid: both inputs run over lo, lo + step, ..., up to hi (Mehta et al.: [-0.5, 1.5]
 /// at step 0.015, i.e. 134 values each).
 struct SensitivityGrid {
   double lo = -0.5;     ///< first grid value. Range: finite, < hi.
@@ -41,7 +42,7 @@ SensitivityMap sensitivity_map(const MlpLoss& loss, const Eigen::VectorXd& w,
 /// of {0,1}^2 labelled x XOR y (in any order, each at least once, no others).
 bool is_xor_dataset(const Dataset& data);
 
-/// The ideal rule of papers/004 Sec. IV.D: class 0 when |x - y| <= 0.5, class 1 otherwise.
+/// The ideal rule of Mehta et al. 2018, Sec. IV D: class 0 when |x - y| <= 0.5, class 1 otherwise.
 int ideal_xor_class(double x, double y);
 
 /// Fraction of grid points whose predicted class equals ideal_xor_class. Requires two classes.

@@ -15,8 +15,8 @@
 namespace lossland::analysis {
 
 enum class TrainingMethod {
-  /// Gradient descent d = -grad E with the Armijo step rule (papers/001, Sec. 6.2): the step
-  /// t = t0 alpha^l with the smallest l in {0, 1, ...} such that
+  /// Gradient descent d = -grad E with the Armijo step rule (Armijo 1966; Teutschbein 2024,
+  /// Sec. 6.2): the step t = t0 alpha^l with the smallest l in {0, 1, ...} such that
   /// E(w + t d) <= E(w) + sigma t grad E^T d.
   GradientDescentArmijo,
   /// Adam (Kingma & Ba 2015) with its standard defaults: learning rate 1e-3, beta1 0.9,

@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// The landscape database (DESIGN section 3): one landscape per HDF5 file, self-contained
+/// The landscape database (docs/schema.md): one landscape per HDF5 file, self-contained
 /// (model, data, points). HDF5 types never appear here; the implementation is src/db/.
 
 #include <Eigen/Core>

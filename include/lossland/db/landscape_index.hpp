@@ -1,7 +1,7 @@
 #pragma once
 /// \file
 /// Symmetry-aware lookup over the points of a Landscape: decides whether a new stationary point
-/// is one already stored (DESIGN section 1: same energy and same coordinates after the best
+/// is one already stored (docs/loss.md: same energy and same coordinates after the best
 /// alignment over the network's symmetries) and adds it in canonical form if not.
 
 #include <Eigen/Core>

@@ -1,7 +1,7 @@
 #pragma once
 /// \file
-/// Disconnectivity graphs (Becker & Karplus 1997; Wales, Miller & Walsh 1998; papers/004
-/// Sec. III A), laid out as disconnectionDPS and pele do. At a series of threshold energies
+/// Disconnectivity graphs (Becker & Karplus 1997; Wales, Miller & Walsh 1998; Mehta et al.
+/// 2018, Sec. III A), laid out as disconnectionDPS and pele do. At a series of threshold energies
 /// e_0 > e_1 > ... > e_{L-1} the minima below e_k are grouped into superbasins: sets that
 /// interconvert through transition states below e_k. Each superbasin is a node; its parent is
 /// the superbasin at e_{k-1} that contains it. A branch ends at the energy of its lowest

@@ -2,7 +2,7 @@
 /// \file
 /// Text exports of a whole landscape for other programs: one JSON document (everything the
 /// database holds) and a Graphviz dot file of the transition network (minima as nodes, transition
-/// states as edges; papers/004 Sec. III). The PATHSAMPLE file set is in pathsample.hpp.
+/// states as edges; Mehta et al. 2018, Sec. III). The PATHSAMPLE file set is in pathsample.hpp.
 
 #include <string>
 

@@ -1,7 +1,7 @@
 #pragma once
 /// \file
 /// The transition network of a landscape: one vertex per minimum, one edge per transition state
-/// joining its two minima (papers/004 Sec. III; Wales, "Energy Landscapes", ch. 6). Answers
+/// joining its two minima (Mehta et al. 2018, Sec. III; Wales, Energy Landscapes, ch. 6). Answers
 /// which minima are connected, and the minimax path between two minima: the path whose highest
 /// transition state is lowest, which is the barrier a disconnectivity graph shows between them.
 /// Boost.Graph does the work behind a pimpl, so no Boost type appears here.
@@ -50,12 +50,12 @@ struct MinimaxPath {
 /// How a minimum escapes its basin. The escape energy of minimum i is the minimax energy to the
 /// nearest lower minimum,
 ///   E_esc(i) = min_{j : E(j) < E(i)} min_{paths i -> j} max_{t on path} E(t),
-/// i.e. the lowest threshold at which i shares a superbasin (Becker & Karplus; papers/004 Sec.
-/// III A) with a strictly lower minimum: the level at which i's branch joins a branch that
-/// reaches lower in the disconnectivity graph. The barrier is E_esc(i) - E(i). A minimum with no
-/// lower minimum in its connected set (the global minimum, the lowest of each disconnected set,
-/// an isolated minimum) has no escape: barrier = +infinity, ids = -1. Minima of equal energy do
-/// not count as lower.
+/// i.e. the lowest threshold at which i shares a superbasin (Becker & Karplus 1997;
+/// Mehta et al. 2018, Sec. III A) with a strictly lower minimum: the level at which i's branch
+/// joins a branch that reaches lower in the disconnectivity graph. The barrier is E_esc(i) - E(i).
+/// A minimum with no lower minimum in its connected set (the global minimum, the lowest of each
+/// disconnected set, an isolated minimum) has no escape: barrier = +infinity, ids = -1. Minima of
+/// equal energy do not count as lower.
 struct EscapeBarrier {
   double barrier = std::numeric_limits<double>::infinity();        ///< E_esc(i) - E(i) >= 0
   double saddle_energy = std::numeric_limits<double>::infinity();  ///< E_esc(i)

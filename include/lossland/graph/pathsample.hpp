@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// The PATHSAMPLE / disconnectionDPS / pele file set (DESIGN section 3), so other landscape
+/// The PATHSAMPLE / disconnectionDPS / pele file set (docs/schema.md), so other landscape
 /// tools read lossland landscapes and lossland reads theirs:
 ///
 ///   min.data   one line per minimum:          E  FVIB  HORDER  IX  IY  IZ
@@ -16,7 +16,7 @@
 /// (/minima/horder, /transition_states/horder; lossland/model/stabiliser.hpp): 1 for a generic
 /// point, H! 2^H for the all-zero point, so PATHSAMPLE's rates and partition functions carry
 /// the right symmetry numbers. IX IY IZ (moments of inertia, meaningless for a
-/// network) are written as 1.0. Layout per DESIGN section 3, checked against pele's
+/// network) are written as 1.0. Layout per docs/schema.md, checked against pele's
 /// PATHSAMPLE reader and writer (pele/utils/optim_compatibility.py): min.data "E FVIB PG IX IY
 /// IZ", ts.data "E FVIB PG PLUS MINUS IX IY IZ" with 1-based PLUS/MINUS, points.* as Fortran
 /// direct-access unformatted records (RECL = P doubles), i.e. bare doubles without markers.

@@ -2,7 +2,7 @@
 /// \file
 /// Drawing disconnectivity graphs to .svg, .png or .pdf (chosen by the file extension).
 /// An energy axis with ticks and labels on the left, the tree, an optional colour bar, a title
-/// and notes. Several graphs can share one figure as lettered panels (papers/004 Fig. 1).
+/// and notes. Several graphs can share one figure as lettered panels (Mehta et al. 2018, Fig. 1).
 
 #include <Eigen/Core>
 #include <cstdint>
@@ -18,7 +18,7 @@ namespace lossland::graph {
 enum class ColorScheme {
   /// A continuous colour map over [color_min, color_max] with a colour bar.
   Continuous,
-  /// papers/004 Fig. 1: AUC classes. AUC < 0.625 blue ("AUC 0.5"), [0.625, 0.875) red
+  /// Mehta et al. 2018, Fig. 1: AUC classes. AUC < 0.625 blue ("AUC 0.5"), [0.625, 0.875) red
   /// ("AUC 0.75"), >= 0.875 black ("AUC ~ 1"); a legend lists the classes drawn.
   AucClasses
 };

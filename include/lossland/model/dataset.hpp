@@ -33,7 +33,8 @@ struct Dataset {
   void validate() const;
 };
 
-/// The XOR set of Mehta et al. (papers/004, Sec. II): X = {(0,0),(0,1),(1,0),(1,1)}, Y = {0,1,1,0}.
+/// The XOR set of Mehta et al. (Phys. Rev. E 97, 052307 (2018), Sec. II):
+/// X = {(0,0),(0,1),(1,0),(1,1)}, Y = {0,1,1,0}.
 Dataset xor_dataset();
 
 /// Reads a CSV file: each row holds the input columns then an integer label in the last column.

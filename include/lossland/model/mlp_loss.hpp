@@ -1,7 +1,8 @@
 #pragma once
 /// \file
-/// The loss of Mehta et al. (papers/004, Eq. 1-3; DESIGN section 1): a fully connected network
-/// with one hidden layer, softmax outputs, mean cross-entropy and an L2 penalty.
+/// The loss of Mehta, Zhao, Bernal & Wales (Phys. Rev. E 97, 052307 (2018), Eqs. 1-3;
+/// docs/loss.md): a fully connected network with one hidden layer, softmax outputs, mean
+/// cross-entropy and an L2 penalty.
 
 #include <string>
 #include <vector>
@@ -51,7 +52,7 @@ struct ModelSpec {
   void check_searchable() const;
 };
 
-/// Offsets of the blocks of the canonical parameter vector (DESIGN section 1):
+/// Offsets of the blocks of the canonical parameter vector (docs/loss.md):
 ///   w = [ W (H x I, row-major) | b (H) | V (O x H, row-major) | c (O) ].
 struct ParamLayout {
   int I, H, O;
@@ -64,7 +65,7 @@ struct ParamLayout {
 };
 
 /// E(w) = -(1/N) sum_d ln p_{c(d)}(x_d) + lambda sum_{r in R} w_r^2 with
-/// z = b + W x, h = act(z), y = c + V h, p = softmax(y)   (papers/004 Eq. 1-3).
+/// z = b + W x, h = act(z), y = c + V h, p = softmax(y)   (Mehta et al. Eqs. 1-3).
 /// Gradient by back-propagation; Hessian exactly: per sample J^T (diag p - p p^T) J
 /// + sum_i (p_i - delta_{i,c}) d2 y_i, plus 2 lambda on the penalised diagonal.
 class MlpLoss final : public Loss {

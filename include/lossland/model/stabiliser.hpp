@@ -2,7 +2,7 @@
 /// \file
 /// Symmetry factors of stationary points: the order O of a point's stabiliser in the network's
 /// symmetry group G (hidden-node permutations times, for tanh, sign flips of whole nodes;
-/// DESIGN section 1). A generic point has O = 1 and |G| / O = |G| distinct copies; the all-zero
+/// docs/loss.md). A generic point has O = 1 and |G| / O = |G| distinct copies; the all-zero
 /// point is fixed by every element (O = |G| = H! 2^H for tanh), a dead node (all incoming,
 /// bias and outgoing parameters zero) is fixed by its own sign flip, and k identical nodes by
 /// their k! permutations. O enters the harmonic partition functions and rates as the symmetry

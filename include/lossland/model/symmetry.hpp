@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// The network's own symmetries (DESIGN section 1): permutations of hidden nodes and, for tanh,
+/// The network's own symmetries (docs/loss.md): permutations of hidden nodes and, for tanh,
 /// flipping the signs of one node's incoming weights, bias and outgoing weights. They leave E
 /// unchanged, so every stationary point has H! 2^H (tanh) or H! (sigmoid) copies. These are the
 /// symmetries of the parameterisation only; a dataset's own symmetries (e.g. swapping XOR's

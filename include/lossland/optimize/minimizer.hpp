@@ -1,7 +1,7 @@
 #pragma once
 /// \file
 /// Local minimisation: L-BFGS (LBFGS++) to a moderate gradient, then Newton steps with the exact
-/// Hessian to the tight tolerance (DESIGN section 2). Non-convergence is a status, not a throw.
+/// Hessian to the tight tolerance (docs/loss.md). Non-convergence is a status, not a throw.
 
 #include <Eigen/Core>
 #include <string>
@@ -11,7 +11,8 @@
 namespace lossland {
 
 /// Options of minimize(). Defaults are tight enough for lambda = 1e-6, where the XOR paper
-/// separates points whose losses differ by ~1e-11 (papers/004, Sec. III).
+/// separates points whose losses differ by ~1e-11 (Mehta et al., Phys. Rev. E 97,
+/// 052307 (2018), Sec. III).
 struct MinimizerOptions {
   /// Final convergence: RMS gradient |g|/sqrt(P) at or below this. Range (0, 1e-3].
   double rms_tolerance = 1e-11;
@@ -64,8 +65,9 @@ struct MinimizerResult {
 MinimizerResult minimize(const Loss& loss, const Eigen::VectorXd& x0,
                          const MinimizerOptions& options = {});
 
-/// L-BFGS phase alone (no Newton, no saddle escape), to `rms_tol`. Useful to callers that
-/// minimise a function which is not a Loss with a Hessian (e.g. an elastic band).
+/// L-BFGS phase alone (no Newton, no saddle escape), to `rms_tol`, for callers that minimise
+/// through the LbfgsProblem interface (plain training in src/analysis/training.cpp; the elastic
+/// band has its own L-BFGS loop and does not call this).
 struct LbfgsProblem {
   virtual ~LbfgsProblem() = default;
   virtual int dim() const = 0;

@@ -1,7 +1,7 @@
 #pragma once
 /// \file
-/// Classification of a stationary point from its Hessian spectrum (papers/004 Sec. III:
-/// zero eigenvalues defined by a cutoff of 1e-9).
+/// Classification of a stationary point from its Hessian spectrum (Mehta, Zhao, Bernal & Wales,
+/// Phys. Rev. E 97, 052307 (2018), Sec. III: zero eigenvalues defined by a cutoff of 1e-9).
 
 #include <Eigen/Core>
 #include <string>
@@ -28,7 +28,7 @@ struct Classification {
   double grad_rms = 0.0;
 };
 
-/// Default zero-eigenvalue cutoff (papers/004 Sec. III).
+/// Default zero-eigenvalue cutoff (Mehta et al. 2018, Sec. III).
 inline constexpr double kDefaultEigenCutoff = 1e-9;
 
 /// The eigen cutoff must resolve the curvature that lambda alone gives: along directions the

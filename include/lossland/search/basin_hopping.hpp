@@ -1,6 +1,7 @@
 #pragma once
 /// \file
-/// Basin-hopping global optimisation (Li & Scheraga 1987; Wales & Doye 1997; papers/004 Sec. III):
+/// Basin-hopping global optimisation (Li & Scheraga 1987; Wales & Doye 1997;
+/// Mehta et al., Phys. Rev. E 97, 052307 (2018), Sec. III):
 /// random perturbation of the current minimum, quench, Metropolis acceptance at temperature T,
 /// adaptive step size. Several walkers run in parallel rounds: in a round each walker takes
 /// `steps_per_round` steps on its own, judging "new" against the landscape as it stood at the
@@ -52,7 +53,7 @@ struct BasinHoppingOptions {
   std::int64_t restart_after = 300;
   /// Seed of every random stream (walker w uses seed, w). Any 64-bit value.
   std::uint64_t seed = 1;
-  /// Zero-eigenvalue cutoff for classifying quenched points (papers/004: 1e-9). (0, 1e-3]
+  /// Zero-eigenvalue cutoff for classifying quenched points (Mehta et al.: 1e-9). (0, 1e-3]
   double eigen_cutoff = kDefaultEigenCutoff;
   MinimizerOptions minimizer;
 

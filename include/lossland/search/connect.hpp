@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// Building a connected landscape (papers/004 Sec. III; DESIGN section 2): double-ended DNEB
+/// Building a connected landscape (Mehta et al. 2018, Sec. III; docs/loss.md): double-ended DNEB
 /// searches between pairs of minima, the band's maxima refined to transition states by hybrid
 /// eigenvector-following, both steepest-descent paths followed down to their minima
 /// (lossland/search/steepest_descent.hpp) and identified up to symmetry; missing links chosen by

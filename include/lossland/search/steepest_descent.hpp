@@ -1,7 +1,7 @@
 #pragma once
 /// \file
 /// Steepest-descent paths dx/dt = -grad E(x) from a saddle to the minima it connects, followed
-/// with the local quadratic approximation of J. M. Page and J. W. McIver, J. Chem. Phys. 88, 922
+/// with the local quadratic approximation of M. Page and J. W. McIver, J. Chem. Phys. 88, 922
 /// (1988). The two minima of a transition state are, by definition, the ends of its two
 /// steepest-descent paths (Mehta, Zhao, Bernal & Wales, Phys. Rev. E 97, 052307 (2018), Sec.
 /// III); a quench from a push-off is only an approximation to that and can land in another

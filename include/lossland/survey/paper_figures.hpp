@@ -1,8 +1,9 @@
 #pragma once
 /// \file
-/// The layout of papers/004 Figs. 2-6: a disconnectivity graph with, beside it, the network
-/// diagram and the sensitivity map (the network's output over perturbed inputs) of a few
-/// representative minima, each tied to its branch end by a letter.
+/// The layout of Figs. 2-6 of Mehta, Zhao, Bernal & Wales, Phys. Rev. E 97, 052307 (2018): a
+/// disconnectivity graph with, beside it, the network diagram and the sensitivity map (the
+/// network's output over perturbed inputs) of a few representative minima, each tied to its branch
+/// end by a letter.
 
 #include <cstdint>
 #include <string>
@@ -27,7 +28,7 @@ struct InsetFigureOptions {
 /// `count` in all, each time the drawn minimum farthest (Euclidean, smallest distance to those
 /// already chosen) in the features (connected hidden nodes / N_h, non-zero weights / P,
 /// robustness column if present, 0.5 (E - E_min) / (E_max - E_min)); ties go to the lower
-/// energy. So at papers/004's lambda = 1e-2 the sparse minimum (three hidden nodes connected)
+/// energy. So at Mehta et al.'s lambda = 1e-2 the sparse minimum (three hidden nodes connected)
 /// comes second. Throws std::invalid_argument for count < 1.
 std::vector<std::int64_t> representative_minima(const db::Landscape& landscape,
                                                 const graph::DisconnectivityTree& tree, int count);

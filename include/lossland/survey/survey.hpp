@@ -1,6 +1,7 @@
 #pragma once
 /// \file
-/// Landscape surveys over N_h and lambda (papers/004 Sec. IV.A: N_h = 1..6, lambda = 1e-1..1e-6):
+/// Landscape surveys over N_h and lambda (Mehta et al., Phys. Rev. E 97, 052307
+/// (2018), Sec. IV A: N_h = 1..6, lambda = 1e-1..1e-6):
 /// for every landscape basin-hopping until converged, connect --all, analyze, the EI comparison
 /// and a disconnectivity graph; then a summary table and figures. Each landscape lives in its own
 /// database, and the stages it has finished are recorded in that file, so a killed survey
@@ -94,7 +95,7 @@ void write_summary(const SurveyOptions& options, const std::vector<LandscapeSumm
                    double total_seconds);
 
 /// The disconnectivity tree as the paper draws it: the all-zero minimum not drawn (it
-/// stretches the scale, papers/004 Sec. IV.A) but still joining the others through its
+/// stretches the scale, Mehta et al. 2018, Sec. IV A) but still joining the others through its
 /// transition states (N_h = 1, where every transition state touches it, stays one tree), unless
 /// it is the only minimum; default window and levels (DisconnectivityOptions).
 graph::DisconnectivityTree paper_style_tree(const db::Landscape& land);
