@@ -116,7 +116,7 @@ LandscapePageResult write_landscape_page(const db::Landscape& land, const std::s
        "Written by lossland view.</p>\n<pre id=\"verdict\"></pre>\n"
     << "<script id=\"landscape-data\" type=\"application/json\">"
     << detail::script_safe(data.dump()) << "</script>\n<script>" << detail::kPageScript
-    << "</script>\n</body></html>\n";
+    << detail::kPageScriptControls << "</script>\n</body></html>\n";
   const std::string text = h.str();
   detail::write_atomically(path, text);
 

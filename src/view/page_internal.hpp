@@ -22,6 +22,8 @@ nlohmann::json page_data(const db::Landscape& land, const LandscapePageOptions& 
 /// The hand-written renderer, a JavaScript program that reads the JSON from the element
 /// <script id="landscape-data" type="application/json">.
 extern const char* const kPageScript;
+/// Its second half (page_controls.cpp): the two are written one after the other.
+extern const char* const kPageScriptControls;
 /// The page's style sheet.
 extern const char* const kPageStyle;
 
