@@ -202,6 +202,24 @@ TEST(ViewPage, ScriptEndTagInTextCannotBreakThePage) {
   EXPECT_NE(s.str().find("a&lt;/script&gt;"), std::string::npos);  // in the heading
 }
 
+TEST(ViewPage, StoredPathsBecomeProfiles) {
+  db::Landscape land = make_landscape({0.0, 0.1}, {{0, 1, 0.5}});
+  for (int side : {1, 2}) {
+    db::StoredPath p;
+    p.ts = 0;
+    p.side = side;
+    p.s = {0.0, 0.5 * side, 1.0 * side};
+    p.energy = {0.5, 0.3, side == 1 ? 0.0 : 0.1};
+    p.coords = Eigen::MatrixXd::Zero(3, land.num_params());
+    land.paths.push_back(p);
+  }
+  const nlohmann::json d = data_of(land, no_pictures());
+  ASSERT_TRUE(d["profiles"].contains("0"));
+  EXPECT_EQ(d["profiles"]["0"]["s2"].get<std::vector<double>>(), (std::vector<double>{0, 1, 2}));
+  EXPECT_EQ(d["profiles"]["0"]["e1"].get<std::vector<double>>(),
+            (std::vector<double>{0.5, 0.3, 0.0}));
+}
+
 TEST(ViewPage, OptionsAreValidated) {
   const db::Landscape land = make_landscape({0.0, 0.1}, {{0, 1, 0.5}});
   view::LandscapePageOptions o;
