@@ -297,7 +297,7 @@ const char* const kPageScript = R"JS(
         el('rect', { x: X(N[r].x) - 8, y: yb - 3, width: 16, height: 6, fill: '#fff' }, g);
         el('path', { d: 'M' + (X(N[r].x) - 7) + ',' + (yb - 1) + 'l14,-4M' + (X(N[r].x) - 7) + ',' + (yb + 5) + 'l14,-4', class: 'axis' }, g);
       });
-      el('text', { x: right, y: Yc(cTop) + 10, 'text-anchor': 'end', class: 'note' }, g,
+      el('text', { x: right, y: top - 12, 'text-anchor': 'end', class: 'note' }, svg,
          T.transition_states_above + ' transition states above, up to E = ' + fmt(T.highest_above, 4));
     }
     var band = el('rect', { id: 'band', x: left, y: 0, width: right - left, height: 0, class: 'band' }, svg);
