@@ -207,8 +207,9 @@ const char* const kPageScript = R"JS(
     } else {
       var raw = (view.hi - view.lo) / 6, mag = Math.pow(10, Math.floor(Math.log10(raw)));
       var step = [1, 2, 5, 10].map(function (f) { return f * mag; }).filter(function (s) { return s >= raw; })[0];
-      for (var c = Math.ceil(view.lo / step) * step; c <= view.hi; c += step)
-        ticks.push([c, String(Number(c.toPrecision(6)))]);
+      // Whole multiples of the step (at most a few dozen, whatever the rounding).
+      for (var k0 = Math.ceil(view.lo / step), k = k0; step > 0 && k <= view.hi / step && k < k0 + 40; ++k)
+        ticks.push([k * step, String(Number((k * step).toPrecision(6)))]);
     }
     var lastY = Infinity;
     ticks.forEach(function (t) {

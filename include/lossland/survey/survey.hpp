@@ -49,7 +49,7 @@ struct SurveyOptions {
   /// Write each landscape's interactive page (lossland/view/landscape_page.hpp) and index.html.
   bool pages = true;
   /// Network diagrams and sensitivity maps per page, for the lowest drawn minima. [0, 1e6]
-  int page_pictures = 30;
+  int page_pictures = 20;
   double save_interval = 2.0;  ///< seconds between saves of a landscape in progress, > 0
   /// Throws std::invalid_argument naming the field.
   void validate() const;
