@@ -57,8 +57,13 @@ const char* const kPageScript = R"JS(
   }
 
   // ---- minima, columns, colours ----
-  var tsById = {};
-  D.transition_states.forEach(function (t) { tsById[t.id] = t; });
+  var tsById = {}, adj = [];
+  for (var i0 = 0; i0 < M; ++i0) adj.push([]);
+  D.transition_states.forEach(function (t) {
+    tsById[t.id] = t;
+    adj[t.min1].push([t.min2, t]);
+    adj[t.min2].push([t.min1, t]);
+  });
   var colorSel = $('color');
   ['energy'].concat(Object.keys(D.columns)).forEach(function (c) {
     var o = html('option', colorSel, c);
@@ -92,12 +97,6 @@ const char* const kPageScript = R"JS(
     return s;
   }
   function minimax(a, b) {
-    var adj = [];
-    for (var i = 0; i < M; ++i) adj.push([]);
-    D.transition_states.forEach(function (t) {
-      adj[t.min1].push([t.min2, t]);
-      adj[t.min2].push([t.min1, t]);
-    });
     var best = new Array(M).fill(Infinity), prev = new Array(M).fill(null), done = [];
     best[a] = -Infinity;
     var heap = [[-Infinity, a]];
@@ -185,6 +184,9 @@ const char* const kPageScript = R"JS(
     } else {
       out.push('AUC, connected nodes: run lossland analyze ' + D.database);
     }
+    var nb = {};
+    adj[id].forEach(function (e) { nb[e[0]] = true; });
+    out.push(adj[id].length + ' transition states to minima ' + (Object.keys(nb).join(', ') || 'none'));
     var col = colorSel.value;
     if (col !== 'energy' && col !== 'auc' && col !== 'connected_hidden') out.push(col + ' ' + fmt(value(col, id)));
     return out;

@@ -135,6 +135,7 @@ TEST(ViewBrowser, PageDrawsEveryLeafAndFindsTheMinimaxPath) {
   EXPECT_TRUE(v["errors"].empty()) << v["errors"].dump();
   EXPECT_EQ(v["leaves"].get<std::size_t>(), tree.minima_kept.size());
   EXPECT_TRUE(contains(v["tooltip"].get<std::string>(), "AUC")) << v["tooltip"];
+  EXPECT_TRUE(contains(v["tooltip"].get<std::string>(), "transition states to minima"));
   EXPECT_TRUE(contains(v["merge_tooltip"].get<std::string>(), "transition state"));
   EXPECT_EQ(v["after_one"]["images"].get<int>(), 2);  // network diagram and sensitivity map
   EXPECT_TRUE(v["zoom"].get<bool>());
