@@ -178,13 +178,18 @@ const char* const kPageScriptControls = R"JS(
       v.highlighted = document.querySelectorAll('#graph path.path').length;
       v.profile_points = pathInfo.profile ? pathInfo.profile.points.length : 0;
     }
-    var lo0 = $('elo').value, hi0 = $('ehi').value;
+    var lo0 = $('elo').value, hi0 = $('ehi').value, box = svg.getBoundingClientRect();
+    svg.dispatchEvent(new MouseEvent('mousedown', { bubbles: true, clientY: box.top + 0.3 * box.height }));
+    svg.dispatchEvent(new MouseEvent('mousemove', { bubbles: true, clientY: box.top + 0.6 * box.height }));
+    window.dispatchEvent(new MouseEvent('mouseup', { bubbles: true, clientY: box.top + 0.6 * box.height }));
+    v.drag = Number($('elo').value) > Number(lo0) && Number($('ehi').value) < Number(hi0);
+    $('reset').dispatchEvent(new MouseEvent('click'));
     v.zoom = setWindow(D.minima[a].energy, 0.5 * (Number(lo0) + Number(hi0)));
     v.zoom_leaves_kept = document.querySelectorAll('#graph g.leaf').length;
     $('reset').dispatchEvent(new MouseEvent('click'));
     v.reset = $('elo').value === lo0 && $('ehi').value === hi0;
     v.errors = errors;
-    v.ok = errors.length === 0 && v.leaves === v.drawn && v.merges === v.merge_nodes && v.reset;
+    v.ok = errors.length === 0 && v.leaves === v.drawn && v.merges === v.merge_nodes && v.reset && v.drag;
     $('verdict').textContent = 'SELFTEST ' + JSON.stringify(v) + ' END';
   }
 })();

@@ -139,6 +139,7 @@ TEST(ViewBrowser, PageDrawsEveryLeafAndFindsTheMinimaxPath) {
   EXPECT_TRUE(contains(v["merge_tooltip"].get<std::string>(), "transition state"));
   EXPECT_EQ(v["after_one"]["images"].get<int>(), 2);  // network diagram and sensitivity map
   EXPECT_TRUE(v["zoom"].get<bool>());
+  EXPECT_TRUE(v["drag"].get<bool>());  // a drag over the graph narrows the window
   EXPECT_TRUE(v["reset"].get<bool>());
 
   // The path the page found between the two clicked minima, against the database.
