@@ -14,6 +14,7 @@ packages=(
   python3 python3-numpy python3-scipy python3-h5py
   pybind11-dev python3-dev python3-pytest
   clang-format time
+  chromium
 )
 
 missing=()

@@ -330,6 +330,8 @@ void SurveyOptions::validate() const {
       throw std::invalid_argument("lambda: must be finite and >= 0, got " + std::to_string(l));
   if (out_dir.empty()) throw std::invalid_argument("out: the survey directory is required");
   if (threads < 0 || threads > 1024) throw std::invalid_argument("threads: must be in [0, 1024]");
+  if (page_pictures < 0 || page_pictures > 1000000)
+    throw std::invalid_argument("page_pictures: must be in [0, 1e6]");
   if (!(save_interval > 0) || !std::isfinite(save_interval))
     throw std::invalid_argument("save_interval: must be a finite number of seconds > 0");
   bh.validate();

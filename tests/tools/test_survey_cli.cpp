@@ -11,6 +11,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "lossland/db/database.hpp"
@@ -36,6 +38,24 @@ void expect_connected_landscapes(const fs::path& dir, int expected) {
     EXPECT_EQ(land.notes.at("survey_stage"), "graph") << e.path();
   }
   EXPECT_EQ(count, expected);
+}
+
+/// index.html links one interactive page per landscape, each beside its database.
+void expect_linked_pages(const fs::path& dir, int expected) {
+  std::ifstream f(dir / "index.html");
+  ASSERT_TRUE(f) << "no index.html";
+  std::stringstream s;
+  s << f.rdbuf();
+  int pages = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() != ".h5") continue;
+    const fs::path page = fs::path(e.path()).replace_extension(".html");
+    EXPECT_TRUE(fs::exists(page)) << page;
+    EXPECT_NE(s.str().find("href=\"" + page.filename().string() + "\""), std::string::npos)
+        << page.filename() << " not linked from index.html";
+    pages += fs::exists(page);
+  }
+  EXPECT_EQ(pages, expected);
 }
 
 }  // namespace
@@ -84,6 +104,7 @@ TEST(SurveyCli, AKilledSurveyResumesToTheSameEnd) {
   ASSERT_EQ(resumed.code, 0) << resumed.out;
   EXPECT_NE(resumed.out.find("summary.md"), std::string::npos);
   expect_connected_landscapes(out, 4);
+  expect_linked_pages(out, 4);
 }
 
 TEST(SurveyCli, TwoMpiRanksGiveTheSameLandscapesAsOneProcess) {

@@ -24,7 +24,7 @@ struct SurveyArgs {
   std::string lambda = "1e-1:1e-6";
   std::string activation = "tanh";
   std::string regularize = "all";
-  bool no_analyze = false, no_ei = false, no_graphs = false;
+  bool no_analyze = false, no_ei = false, no_graphs = false, no_pages = false;
   survey::SurveyOptions options;
 };
 
@@ -80,6 +80,7 @@ void run_survey(SurveyArgs& a) {
   o.analyze = !a.no_analyze;
   o.ei = !a.no_ei;
   o.graphs = !a.no_graphs;
+  o.pages = !a.no_pages;
   o.validate();
   // A missing or malformed dataset, or a model too large to search, fails here, before any
   // file is created.
@@ -140,6 +141,8 @@ void run_survey(SurveyArgs& a) {
   survey::write_summary(o, rows, seconds);
   std::vector<std::string> figures;
   if (o.graphs) figures = survey::draw_figures(o, rows);
+  std::vector<std::string> pages;
+  if (o.pages) pages = survey::write_view_pages(o, rows);
   std::ifstream md(o.out_dir + "/summary.md");
   std::cout << md.rdbuf() << "\n";
   std::printf("Survey of %zu landscapes finished in %.1f s. Outputs in %s:\n", rows.size(), seconds,
@@ -149,6 +152,9 @@ void run_survey(SurveyArgs& a) {
       "  *.h5                      one database per landscape (lossland query/dgraph ...)\n");
   if (o.graphs) std::printf("  *.png beside each .h5    its disconnectivity graph\n");
   for (const auto& f : figures) std::printf("  %s\n", f.c_str());
+  if (!pages.empty())
+    std::printf("  %s                one interactive page (*.html) per landscape, linked\n",
+                pages.front().c_str());
 }
 
 Registrar reg("survey", 5, [](CLI::App& app) {
@@ -183,6 +189,12 @@ Registrar reg("survey", 5, [](CLI::App& app) {
   c->add_flag("--no-analyze", args->no_analyze, "Skip the per-minimum analysis");
   c->add_flag("--no-ei", args->no_ei, "Skip the EI comparison");
   c->add_flag("--no-graphs", args->no_graphs, "Draw no graphs or figures");
+  c->add_flag("--no-pages", args->no_pages,
+              "Write no interactive pages (STEM.html per landscape, index.html; lossland view)");
+  c->add_option("--page-pictures", o.page_pictures,
+                "Network diagrams and sensitivity maps per page, for the lowest minima")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000000));
   c->callback([args] { run_survey(*args); });
 });
 

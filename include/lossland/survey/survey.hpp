@@ -42,11 +42,15 @@ struct SurveyOptions {
   int threads = 0;
   /// Survey seed; landscape (N_h, lambda) uses a seed derived from it, N_h and lambda.
   std::uint64_t seed = 1;
-  BasinHoppingOptions bh;      ///< threads inside are set to 1 (parallelism is across landscapes)
-  ConnectOptions connect;      ///< likewise
-  bool analyze = true;         ///< run the per-minimum analysis (auc, sparsity, robustness)
-  bool ei = true;              ///< run the EI comparison
-  bool graphs = true;          ///< draw each landscape's disconnectivity graph and the figures
+  BasinHoppingOptions bh;  ///< threads inside are set to 1 (parallelism is across landscapes)
+  ConnectOptions connect;  ///< likewise
+  bool analyze = true;     ///< run the per-minimum analysis (auc, sparsity, robustness)
+  bool ei = true;          ///< run the EI comparison
+  bool graphs = true;      ///< draw each landscape's disconnectivity graph and the figures
+  /// Write each landscape's interactive page (lossland/view/landscape_page.hpp) and index.html.
+  bool pages = true;
+  /// Network diagrams and sensitivity maps per page, for the lowest drawn minima. [0, 1e6]
+  int page_pictures = 20;
   double save_interval = 2.0;  ///< seconds between saves of a landscape in progress, > 0
   /// Throws std::invalid_argument naming the field.
   void validate() const;
@@ -99,6 +103,12 @@ void write_summary(const SurveyOptions& options, const std::vector<LandscapeSumm
 /// transition states (N_h = 1, where every transition state touches it, stays one tree), unless
 /// it is the only minimum; default window and levels (DisconnectivityOptions).
 graph::DisconnectivityTree paper_style_tree(const db::Landscape& land);
+
+/// Writes one interactive page per landscape beside its database (STEM.html, `lossland view`
+/// with the paper's tree options: the all-zero minimum hidden) and index.html linking them, on
+/// `threads` threads. The databases are only read. Returns the paths, index.html first.
+std::vector<std::string> write_view_pages(const SurveyOptions& options,
+                                          const std::vector<LandscapeSummary>& rows);
 
 /// Draws the survey's figures into the directory: counts against N_h for each lambda, the
 /// global minimum against lambda, and the disconnectivity-graph panels of the paper's Fig. 1
