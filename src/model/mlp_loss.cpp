@@ -1,4 +1,5 @@
 #include "lossland/model/mlp_loss.hpp"
+#include "model/activation.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -71,21 +72,8 @@ void ModelSpec::check_searchable() const {
 
 namespace {
 
-/// act(z), act'(z), act''(z) for the hidden units.
-struct ActivationValues {
-  double f, d1, d2;
-};
-
-inline ActivationValues activate(Activation a, double z) {
-  if (a == Activation::Tanh) {
-    const double t = std::tanh(z);
-    const double s = 1.0 - t * t;  // sech^2
-    return {t, s, -2.0 * t * s};
-  }
-  const double s = 1.0 / (1.0 + std::exp(-z));
-  const double d = s * (1.0 - s);
-  return {s, d, d * (1.0 - 2.0 * s)};
-}
+using detail::activate;
+using detail::ActivationValues;
 
 /// Stable log-softmax pieces: writes p (O) and returns log sum exp(y).
 inline double softmax(const double* y, int O, double* p) {

@@ -1,4 +1,6 @@
 #include "lossland/search/connect.hpp"
+#include "util/disjoint_sets.hpp"
+#include "util/require.hpp"
 
 #include <omp.h>
 
@@ -18,21 +20,7 @@ namespace lossland {
 
 namespace {
 
-void require(bool ok, const char* field, const char* range) {
-  if (!ok)
-    throw std::invalid_argument(std::string("ConnectOptions.") + field + ": must be " + range);
-}
-
-/// Union-find over minima.
-struct DisjointSets {
-  std::vector<int> parent;
-  explicit DisjointSets(std::size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
-  int find(int a) {
-    while (parent[a] != a) a = parent[a] = parent[parent[a]];
-    return a;
-  }
-  void join(int a, int b) { parent[find(a)] = find(b); }
-};
+using lossland::detail::DisjointSets;
 
 /// A unit of work: a DNEB band between two minima, or a single-ended search from a minimum.
 struct Job {
@@ -218,6 +206,7 @@ HefOptions ConnectOptions::default_hef() {
 }
 
 void ConnectOptions::validate() const {
+  const detail::FieldCheck require("ConnectOptions");
   dneb.validate();
   hef.validate();
   path.validate();
@@ -240,23 +229,9 @@ std::vector<int> connected_components(const db::Landscape& land, int* count) {
   for (const auto& t : land.transition_states)
     if (t.min1 >= 0 && t.min2 >= 0 && static_cast<std::size_t>(t.min1) < n &&
         static_cast<std::size_t>(t.min2) < n)
-      sets.join(static_cast<int>(t.min1), static_cast<int>(t.min2));
-  // Label sets 0.., the set of the lowest minimum first, then by first member.
-  std::size_t lowest = 0;
-  for (std::size_t i = 1; i < n; ++i)
-    if (land.minima[i].energy < land.minima[lowest].energy) lowest = i;
-  std::vector<int> label(n, -1);
-  std::map<int, int> root_label;
-  int next = 0;
-  if (n > 0) root_label[sets.find(static_cast<int>(lowest))] = next++;
-  for (std::size_t i = 0; i < n; ++i) {
-    const int r = sets.find(static_cast<int>(i));
-    auto it = root_label.find(r);
-    if (it == root_label.end()) it = root_label.emplace(r, next++).first;
-    label[i] = it->second;
-  }
-  if (count) *count = next;
-  return label;
+      sets.unite(static_cast<std::size_t>(t.min1), static_cast<std::size_t>(t.min2));
+  return lossland::detail::label_by_lowest(
+      sets, n, [&](std::size_t v) { return land.minima[v].energy; }, count);
 }
 
 TsCandidate refine_transition_state(const Loss& loss, const Eigen::VectorXd& guess,
