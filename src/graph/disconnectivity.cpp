@@ -3,6 +3,7 @@
 
 #include "graph/levels.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -111,10 +112,8 @@ DisconnectivityTree build_disconnectivity(const db::Landscape& land,
                                        : std::to_string(hidden) +
                                              " all-zero minima not drawn (they still join others)");
     if (above > 0) {
-      char buf[96];
-      std::snprintf(buf, sizeof buf, "%lld minim%s above E = %.6g left out",
-                    static_cast<long long>(above), above == 1 ? "um" : "a", opt.max_energy);
-      tree.notes.push_back(buf);
+      tree.notes.push_back(fmt::format("{} minim{} above E = {:.6g} left out", above,
+                                       above == 1 ? "um" : "a", opt.max_energy));
     }
   }
 
@@ -168,12 +167,10 @@ DisconnectivityTree build_disconnectivity(const db::Landscape& land,
   else if (tree.merge_energies.empty() && tree.minima_kept.size() > 1)
     tree.notes.push_back("no transition state joins two of the drawn minima");
   else if (!tree.minima_isolated.empty() && std::isfinite(opt.max_energy)) {
-    char buf[160];
-    std::snprintf(buf, sizeof buf,
-                  "%zu minim%s with no transition state below E = %.6g drawn as separate roots",
-                  tree.minima_isolated.size(), tree.minima_isolated.size() == 1 ? "um" : "a",
-                  opt.max_energy);
-    tree.notes.push_back(buf);
+    tree.notes.push_back(
+        fmt::format("{} minim{} with no transition state below E = {:.6g} drawn as separate roots",
+                    tree.minima_isolated.size(), tree.minima_isolated.size() == 1 ? "um" : "a",
+                    opt.max_energy));
   }
 
   // The window and the levels.

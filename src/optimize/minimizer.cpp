@@ -2,6 +2,7 @@
 #include "util/require.hpp"
 
 #include <LBFGS.h>
+#include <fmt/format.h>
 #include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
 
@@ -243,10 +244,8 @@ MinimizerResult minimize(const Loss& loss, const Eigen::VectorXd& x0,
                       r.newton_iterations < options.max_newton_iterations)
                          ? MinimizerStatus::LineSearchFailed
                          : MinimizerStatus::MaxIterations;
-      char buf[96];
-      std::snprintf(buf, sizeof buf, "RMS gradient %.3g above the tolerance %.3g", r.grad_rms,
-                    options.rms_tolerance);
-      total.message = buf;
+      total.message = fmt::format("RMS gradient {:.3g} above the tolerance {:.3g}", r.grad_rms,
+                                  options.rms_tolerance);
       return total;
     }
     // Converged: make sure it is not a saddle (a quench must end in a minimum). If H + c I

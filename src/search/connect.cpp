@@ -25,9 +25,11 @@ using lossland::detail::DisjointSets;
 /// A unit of work: a DNEB band between two minima, or a single-ended search from a minimum.
 struct Job {
   bool single_ended = false;
-  std::int64_t i = 0, j = 0;  ///< pair, or (minimum, mode) for single-ended
-  int attempt = 0;            ///< which try of this pair (varies the band)
-  int sign = 1;               ///< single-ended direction along the mode
+  std::int64_t a = 0;  ///< the first minimum of the pair, or the minimum searched single-ended
+  std::int64_t b = 0;  ///< the second minimum of the pair (unused single-ended)
+  int attempt = 0;     ///< which try of this pair (varies the band)
+  int sign = 1;        ///< single-ended direction along the mode
+  int mode = 0;        ///< single-ended: which Hessian eigenvector of `a` (0: lowest eigenvalue)
 };
 
 std::vector<TsCandidate> run_job(const Loss& loss, const db::LandscapeIndex& index, const Job& job,
@@ -39,11 +41,11 @@ std::vector<TsCandidate> run_job(const Loss& loss, const db::LandscapeIndex& ind
       varied.dneb.image_density *= 2.0;
       varied.dneb.climbing_image = true;
     }
-    return double_ended_attempt(loss, land, job.i, job.j, varied, &index);
+    return double_ended_attempt(loss, land, job.a, job.b, varied, &index);
   }
-  const db::StoredPoint& m = land.minima[job.i];
+  const db::StoredPoint& m = land.minima[job.a];
   const Classification c = classify(loss, m.coords, o.eigen_cutoff, true);
-  const Eigen::VectorXd v = job.sign * c.eigenvectors.col(job.j);
+  const Eigen::VectorXd v = job.sign * c.eigenvectors.col(job.mode);
   // Start a small way up the mode with a small trust radius that grows with success: near
   // the all-zero minimum at small lambda the saddle lies only ~1e-3 away (papers/004 Sec. III).
   ConnectOptions small = o;
@@ -510,7 +512,7 @@ ConnectResult connect_all(const Loss& loss, db::LandscapeIndex& index, const Con
     for (std::int64_t a = 0; a < n; ++a)
       for (int mode = 0; mode < searched_modes(land.minima[a], o.single_ended_modes); ++mode)
         if (searched.insert({a, mode}).second)
-          for (int sign : {1, -1}) jobs.push_back({true, a, mode, 0, sign});
+          for (int sign : {1, -1}) jobs.push_back({true, a, 0, 0, sign, mode});
     if (jobs.empty()) break;
     ++st.passes;
     bool anything_new = false;
