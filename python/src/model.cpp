@@ -8,6 +8,7 @@
 
 #include "bindings.hpp"
 #include "lossland/model/mlp_loss.hpp"
+#include "lossland/model/model_for.hpp"
 
 namespace lossland::python {
 namespace {
@@ -68,12 +69,7 @@ Shared make_model(int hidden, double lambda, const std::string& dataset, py::obj
     data.num_classes = num_classes > 0 ? num_classes : static_cast<int>(top + 1);
     data.validate();
   }
-  ModelSpec spec;
-  spec.layers = {data.num_inputs(), hidden, data.num_classes};
-  spec.activation = parse_activation(activation);
-  spec.regularize = parse_regularize(regularize);
-  spec.lambda = lambda;
-  spec.validate();
+  const ModelSpec spec = model_for(data, hidden, lambda, activation, regularize);
   return std::make_shared<MlpLoss>(std::move(data), spec);
 }
 

@@ -9,31 +9,18 @@
 #include <stdexcept>
 
 #include "lossland/analysis/metrics.hpp"
+#include "model/activation.hpp"
 #include "search/random.hpp"
+#include "util/require.hpp"
 
 namespace lossland::analysis {
 
 namespace {
 
-void require(bool ok, const std::string& message) {
-  if (!ok) throw std::invalid_argument(message);
-}
+using lossland::detail::require;
 
-/// act(z), act'(z), act''(z) for tanh (act' = 1 - t^2, act'' = -2 t (1 - t^2)) or the logistic
-/// sigmoid (act' = s (1 - s), act'' = s (1 - s)(1 - 2 s)).
-struct ActDerivs {
-  double a, a1, a2;
-};
-ActDerivs act_derivs(Activation act, double z) {
-  if (act == Activation::Tanh) {
-    const double t = std::tanh(z);
-    const double d1 = 1.0 - t * t;
-    return {t, d1, -2.0 * t * d1};
-  }
-  const double s = 1.0 / (1.0 + std::exp(-z));
-  const double d1 = s * (1.0 - s);
-  return {s, d1, d1 * (1.0 - 2.0 * s)};
-}
+using lossland::detail::activate;
+using lossland::detail::ActivationValues;
 
 void check_params(const ModelSpec& spec, const Eigen::VectorXd& w) {
   require(spec.layers.size() == 3,
@@ -183,10 +170,10 @@ DecisionDerivatives decision_derivatives(const ModelSpec& spec, const Eigen::Vec
       Wj[k] = w[L.W(j, k)];
       z += Wj[k] * x[k];
     }
-    const ActDerivs a = act_derivs(spec.activation, z);
-    d.value += u[j] * a.a;
-    d.gradient += (u[j] * a.a1) * Wj;
-    d.hessian += (u[j] * a.a2) * (Wj * Wj.transpose());
+    const ActivationValues a = activate(spec.activation, z);
+    d.value += u[j] * a.f;
+    d.gradient += (u[j] * a.d1) * Wj;
+    d.hessian += (u[j] * a.d2) * (Wj * Wj.transpose());
   }
   if (which == DecisionFunction::Probability) {
     // p = S(f): grad p = S'(f) grad f, Hess p = S'(f) Hess f + S''(f) grad f grad f^T.
@@ -213,7 +200,7 @@ Eigen::MatrixXd ei_matrix(const ModelSpec& spec, const Eigen::VectorXd& w,
     for (int j = 0; j < L.H; ++j) {
       double z = w[L.b(j)];
       for (int k = 0; k < L.I; ++k) z += w[L.W(j, k)] * inputs(d, k);
-      const double a1 = act_derivs(spec.activation, z).a1;
+      const double a1 = activate(spec.activation, z).d1;
       for (int t = 0; t < L.I; ++t) A(d * L.I + t, j) = a1 * w[L.W(j, t)];
     }
   return A;
@@ -519,9 +506,9 @@ EiTrainResult ei_train_last_layer(const MlpLoss& loss, const Eigen::VectorXd& hi
     for (int j = 0; j < L.H; ++j) {
       double z = w[L.b(j)];
       for (int k = 0; k < L.I; ++k) z += W(j, k) * data.inputs(d, k);
-      const ActDerivs a = act_derivs(spec.activation, z);
-      Hval(d, j) = a.a;
-      A2(d, j) = a.a2;
+      const ActivationValues a = activate(spec.activation, z);
+      Hval(d, j) = a.f;
+      A2(d, j) = a.d2;
     }
   auto score = [&](const Eigen::VectorXd& u) {
     Candidate c;

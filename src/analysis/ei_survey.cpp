@@ -1,6 +1,7 @@
 /// EI across a survey directory: the table and its figure. See ei_survey.hpp.
 #include "lossland/analysis/ei_survey.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -146,13 +147,10 @@ void marker(cairo_t* cr, int shape, double x, double y, double r) {
 }
 
 std::string lambda_label(double l) {
-  char buf[32];
   const double e = std::log10(l);
   if (l > 0 && std::abs(e - std::round(e)) < 1e-9)
-    std::snprintf(buf, sizeof buf, "1e%d", static_cast<int>(std::round(e)));
-  else
-    std::snprintf(buf, sizeof buf, "%g", l);
-  return buf;
+    return fmt::format("1e{}", static_cast<int>(std::round(e)));
+  return fmt::format("{:g}", l);
 }
 
 struct Panel {
@@ -275,21 +273,17 @@ void draw_ei_survey(const std::vector<EiSurveyRow>& rows, const std::string& pat
           cairo_move_to(cr, x0 - 3, y);
           cairo_line_to(cr, x0, y);
           cairo_stroke(cr);
-          char buf[32];
-          std::snprintf(buf, sizeof buf, "%g", v);
-          text_at(cr, x0 - 8, y, buf, 1.0, 0.5);
+          text_at(cr, x0 - 8, y, fmt::format("{:g}", v), 1.0, 0.5);
         }
     for (int i = 0; i <= ny; ++i) {
       const double y = y0 + ph - ph * i / ny;
       cairo_move_to(cr, x0 - 5, y);
       cairo_line_to(cr, x0, y);
       cairo_stroke(cr);
-      char buf[32];
-      if (P.log_y)
-        std::snprintf(buf, sizeof buf, "1e%d", static_cast<int>(P.ylo) + i);
-      else
-        std::snprintf(buf, sizeof buf, "%.1f", P.ylo + (P.yhi - P.ylo) * i / ny);
-      text_at(cr, x0 - 8, y, buf, 1.0, 0.5);
+      text_at(cr, x0 - 8, y,
+              P.log_y ? fmt::format("1e{}", static_cast<int>(P.ylo) + i)
+                      : fmt::format("{:.1f}", P.ylo + (P.yhi - P.ylo) * i / ny),
+              1.0, 0.5);
     }
     // Labels.
     cairo_set_font_size(cr, 14);

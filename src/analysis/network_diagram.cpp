@@ -1,6 +1,7 @@
 /// Network diagrams (Mehta et al., Phys. Rev. E 97, 052307 (2018), insets of Figs. 2-6).
 #include "lossland/analysis/network_diagram.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -151,8 +152,7 @@ void paint_network_diagram(cairo_t* cr, const ModelSpec& spec, const Eigen::Vect
   centred_text(cr, in[0].x, top - 4, "input");
   centred_text(cr, hid[0].x, top - 4, "hidden");
   centred_text(cr, outn[0].x, top - 4, "output");
-  char legend[96];
-  std::snprintf(legend, sizeof legend, "red +, blue -, width ~ sqrt|w|; max|w| = %.3g", max_w);
+  const std::string legend = fmt::format("red +, blue -, width ~ sqrt|w|; max|w| = {:.3g}", max_w);
   centred_text(cr, width / 2, height - 12, legend);
   if (!options.title.empty()) {
     cairo_set_source_rgb(cr, 0, 0, 0);

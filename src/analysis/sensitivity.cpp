@@ -1,6 +1,7 @@
 /// Sensitivity maps and XOR robustness (Mehta et al., Phys. Rev. E 97, 052307 (2018), Sec. IV D).
 #include "lossland/analysis/sensitivity.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -218,8 +219,7 @@ void paint_sensitivity_map(cairo_t* cr, const SensitivityMap& map, const Dataset
   cairo_set_font_size(cr, 11);
   for (double t = -0.5; t <= 1.5 + 1e-9; t += 0.5) {
     if (t < lo || t > hi) continue;
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%g", t);
+    const std::string buf = fmt::format("{:g}", t);
     cairo_move_to(cr, px_x(t), top + side);
     cairo_line_to(cr, px_x(t), top + side + 4);
     cairo_move_to(cr, left, px_y(t));
@@ -255,9 +255,7 @@ void paint_sensitivity_map(cairo_t* cr, const SensitivityMap& map, const Dataset
   cairo_stroke(cr);
   cairo_set_font_size(cr, 11);
   for (double p : {0.0, 0.5, 1.0}) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%g", p);
-    text_at(cr, bx + bw + 4, top + side - p * side + 4, buf, 0.0);
+    text_at(cr, bx + bw + 4, top + side - p * side + 4, fmt::format("{:g}", p), 0.0);
   }
   cairo_save(cr);
   cairo_translate(cr, bx + bw + 34, top + side / 2);

@@ -12,6 +12,7 @@
 #include "lossland/optimize/minimizer.hpp"
 #include "lossland/optimize/stationary.hpp"
 #include "search/random.hpp"
+#include "util/require.hpp"
 
 namespace lossland::analysis {
 
@@ -59,23 +60,19 @@ std::string to_string(RunOutcome o) {
 }
 
 void TrainingOptions::validate() const {
-  auto need = [](bool ok, const char* field, const char* range) {
-    if (!ok)
-      throw std::invalid_argument(std::string("TrainingOptions.") + field + ": must be in " +
-                                  range);
-  };
-  need(runs >= 1 && runs <= 10000000, "runs", "[1, 1e7]");
-  need(init_scale > 0 && init_scale <= 1e3, "init_scale", "(0, 1e3]");
-  need(rms_tolerance > 0 && rms_tolerance < 1, "rms_tolerance", "(0, 1)");
-  need(max_iterations >= 1 && max_iterations <= 100000000, "max_iterations", "[1, 1e8]");
-  need(armijo_sigma > 0 && armijo_sigma < 1, "armijo_sigma", "(0, 1)");
-  need(armijo_alpha > 0 && armijo_alpha < 1, "armijo_alpha", "(0, 1)");
-  need(armijo_initial_step > 0 && armijo_initial_step <= 1e3, "armijo_initial_step", "(0, 1e3]");
-  need(adam_learning_rate > 0 && adam_learning_rate <= 10, "adam_learning_rate", "(0, 10]");
-  need(adam_beta1 >= 0 && adam_beta1 < 1, "adam_beta1", "[0, 1)");
-  need(adam_beta2 >= 0 && adam_beta2 < 1, "adam_beta2", "[0, 1)");
-  need(adam_epsilon > 0 && adam_epsilon < 1, "adam_epsilon", "(0, 1)");
-  need(threads >= 1 && threads <= 1024, "threads", "[1, 1024]");
+  const detail::FieldCheck need("TrainingOptions");
+  need(runs >= 1 && runs <= 10000000, "runs", "in [1, 1e7]");
+  need(init_scale > 0 && init_scale <= 1e3, "init_scale", "in (0, 1e3]");
+  need(rms_tolerance > 0 && rms_tolerance < 1, "rms_tolerance", "in (0, 1)");
+  need(max_iterations >= 1 && max_iterations <= 100000000, "max_iterations", "in [1, 1e8]");
+  need(armijo_sigma > 0 && armijo_sigma < 1, "armijo_sigma", "in (0, 1)");
+  need(armijo_alpha > 0 && armijo_alpha < 1, "armijo_alpha", "in (0, 1)");
+  need(armijo_initial_step > 0 && armijo_initial_step <= 1e3, "armijo_initial_step", "in (0, 1e3]");
+  need(adam_learning_rate > 0 && adam_learning_rate <= 10, "adam_learning_rate", "in (0, 10]");
+  need(adam_beta1 >= 0 && adam_beta1 < 1, "adam_beta1", "in [0, 1)");
+  need(adam_beta2 >= 0 && adam_beta2 < 1, "adam_beta2", "in [0, 1)");
+  need(adam_epsilon > 0 && adam_epsilon < 1, "adam_epsilon", "in (0, 1)");
+  need(threads >= 1 && threads <= 1024, "threads", "in [1, 1024]");
 }
 
 double TrainingResult::bad_probability() const {
@@ -98,19 +95,6 @@ Eigen::VectorXd initial_weights(const ModelSpec& spec, const TrainingOptions& op
     for (int j = 0; j < L.H; ++j) w[L.V(i, j)] = rng.uniform(-a_v, a_v);
   return w;  // biases stay zero
 }
-
-namespace {
-
-struct LossProblem : LbfgsProblem {
-  const Loss& loss;
-  explicit LossProblem(const Loss& l) : loss(l) {}
-  int dim() const override { return loss.dim(); }
-  double value_gradient(const Eigen::VectorXd& x, Eigen::VectorXd& grad) override {
-    return loss.energy_gradient(x, grad);
-  }
-};
-
-}  // namespace
 
 Eigen::VectorXd train_from(const MlpLoss& loss, const Eigen::VectorXd& w0, const TrainingOptions& o,
                            int& iterations, bool& converged) {

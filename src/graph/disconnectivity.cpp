@@ -1,7 +1,9 @@
 #include "lossland/graph/disconnectivity.hpp"
+#include "util/disjoint_sets.hpp"
 
 #include "graph/levels.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -63,15 +65,7 @@ int DisconnectivityTree::leaf_of(std::int64_t id) const {
 
 namespace {
 
-struct UnionFind {
-  std::vector<int> parent;
-  explicit UnionFind(std::size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
-  int find(int a) {
-    while (parent[a] != a) a = parent[a] = parent[parent[a]];
-    return a;
-  }
-  void unite(int a, int b) { parent[find(a)] = find(b); }
-};
+using lossland::detail::DisjointSets;
 
 /// Orders items by ascending key, then places them lowest in the middle: the first goes in, the
 /// second to its right, the third to the left, and so on (index of the lowest: (n - 1) / 2).
@@ -118,10 +112,8 @@ DisconnectivityTree build_disconnectivity(const db::Landscape& land,
                                        : std::to_string(hidden) +
                                              " all-zero minima not drawn (they still join others)");
     if (above > 0) {
-      char buf[96];
-      std::snprintf(buf, sizeof buf, "%lld minim%s above E = %.6g left out",
-                    static_cast<long long>(above), above == 1 ? "um" : "a", opt.max_energy);
-      tree.notes.push_back(buf);
+      tree.notes.push_back(fmt::format("{} minim{} above E = {:.6g} left out", above,
+                                       above == 1 ? "um" : "a", opt.max_energy));
     }
   }
 
@@ -153,19 +145,20 @@ DisconnectivityTree build_disconnectivity(const db::Landscape& land,
   // Merges of drawn basins, in ascending order of the transition states (Kruskal): a union of
   // two sets that both hold a drawn minimum.
   {
-    UnionFind uf(M);
+    DisjointSets uf(M);
     std::vector<char> has_kept(kept);
     for (const auto& l : links) {
-      const int ra = uf.find(l.a), rb = uf.find(l.b);
+      const std::size_t ra = uf.find(l.a), rb = uf.find(l.b);
       if (ra == rb) continue;
       if (has_kept[ra] && has_kept[rb]) tree.merge_energies.push_back(l.e);
       uf.unite(ra, rb);
       has_kept[uf.find(ra)] = has_kept[ra] || has_kept[rb];
     }
     std::vector<int> drawn_in_set(M, 0);
-    for (std::int64_t i : tree.minima_kept) ++drawn_in_set[uf.find(static_cast<int>(i))];
+    for (std::int64_t i : tree.minima_kept) ++drawn_in_set[uf.find(static_cast<std::size_t>(i))];
     for (std::int64_t i : tree.minima_kept)
-      if (drawn_in_set[uf.find(static_cast<int>(i))] == 1) tree.minima_isolated.push_back(i);
+      if (drawn_in_set[uf.find(static_cast<std::size_t>(i))] == 1)
+        tree.minima_isolated.push_back(i);
   }
   if (!tree.merge_energies.empty()) tree.join_energy = tree.merge_energies.back();
   if (land.transition_states.empty() && land.minima.size() > 1)
@@ -174,12 +167,10 @@ DisconnectivityTree build_disconnectivity(const db::Landscape& land,
   else if (tree.merge_energies.empty() && tree.minima_kept.size() > 1)
     tree.notes.push_back("no transition state joins two of the drawn minima");
   else if (!tree.minima_isolated.empty() && std::isfinite(opt.max_energy)) {
-    char buf[160];
-    std::snprintf(buf, sizeof buf,
-                  "%zu minim%s with no transition state below E = %.6g drawn as separate roots",
-                  tree.minima_isolated.size(), tree.minima_isolated.size() == 1 ? "um" : "a",
-                  opt.max_energy);
-    tree.notes.push_back(buf);
+    tree.notes.push_back(
+        fmt::format("{} minim{} with no transition state below E = {:.6g} drawn as separate roots",
+                    tree.minima_isolated.size(), tree.minima_isolated.size() == 1 ? "um" : "a",
+                    opt.max_energy));
   }
 
   // The window and the levels.
@@ -223,11 +214,11 @@ DisconnectivityTree build_disconnectivity(const db::Landscape& land,
   std::vector<int> roots_unordered;
   for (int k = 0; k < L; ++k) {
     const double ek = tree.level_energies[k];
-    UnionFind uf(M);
+    DisjointSets uf(M);
     for (const auto& l : links)
       if (l.e < ek) uf.unite(l.a, l.b);
     // Members of the previous level's superbasins that lie above e_k end here as leaves.
-    std::map<int, std::vector<std::int64_t>> groups;  // root -> members below e_k
+    std::map<std::size_t, std::vector<std::int64_t>> groups;  // root -> members below e_k
     for (std::int64_t i : tree.minima_kept) {
       const bool alive = (k == 0) || open[i] >= 0;
       if (!alive) continue;
@@ -238,7 +229,7 @@ DisconnectivityTree build_disconnectivity(const db::Landscape& land,
         }
         continue;
       }
-      groups[uf.find(static_cast<int>(i))].push_back(i);
+      groups[uf.find(static_cast<std::size_t>(i))].push_back(i);
     }
     for (auto& [root, members] : groups) {
       const int parent = k == 0 ? -1 : open[members.front()];

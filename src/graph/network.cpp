@@ -1,4 +1,5 @@
 #include "lossland/graph/network.hpp"
+#include "util/disjoint_sets.hpp"
 
 #include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
@@ -34,25 +35,7 @@ using Vertex = boost::graph_traits<Graph>::vertex_descriptor;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 }  // namespace
 
-/// Union-find over minima with union by size and path halving (near-constant per operation
-/// even on 10^6 minima).
-struct DisjointSets {
-  std::vector<std::size_t> parent, size;
-  explicit DisjointSets(std::size_t n) : parent(n), size(n, 1) {
-    std::iota(parent.begin(), parent.end(), std::size_t{0});
-  }
-  std::size_t find(std::size_t a) {
-    while (parent[a] != a) a = parent[a] = parent[parent[a]];
-    return a;
-  }
-  /// Joins the sets of roots a and b; returns the new root.
-  std::size_t join(std::size_t a, std::size_t b) {
-    if (size[a] < size[b]) std::swap(a, b);
-    parent[b] = a;
-    size[a] += size[b];
-    return a;
-  }
-};
+using lossland::detail::DisjointSets;
 
 struct TransitionNetwork::Impl {
   std::vector<double> minimum_energy;
@@ -171,31 +154,13 @@ Components TransitionNetwork::components() const {
   DisjointSets sets(n);
   for (std::int64_t t : impl_->edges) {
     const std::size_t a = sets.find(impl_->ts_end1[t]), b = sets.find(impl_->ts_end2[t]);
-    if (a != b) sets.join(a, b);
+    if (a != b) sets.join_roots(a, b);
   }
-  // Number the sets by each one's lowest minimum (ties by lowest id).
-  std::vector<std::int64_t> lowest(n, -1);
-  for (std::size_t v = 0; v < n; ++v) {
-    auto& l = lowest[sets.find(v)];
-    if (l < 0 || impl_->minimum_energy[v] < impl_->minimum_energy[l])
-      l = static_cast<std::int64_t>(v);
-  }
-  std::vector<std::size_t> roots;
-  for (std::size_t v = 0; v < n; ++v)
-    if (sets.parent[v] == v) roots.push_back(v);
-  std::sort(roots.begin(), roots.end(), [&](std::size_t a, std::size_t b) {
-    const double ea = impl_->minimum_energy[lowest[a]], eb = impl_->minimum_energy[lowest[b]];
-    return ea != eb ? ea < eb : lowest[a] < lowest[b];
-  });
-  std::vector<int> rank(n, -1);
-  for (std::size_t r = 0; r < roots.size(); ++r) rank[roots[r]] = static_cast<int>(r);
-  c.count = static_cast<int>(roots.size());
-  c.sizes.assign(roots.size(), 0);
-  c.of_minimum.resize(n);
-  for (std::size_t v = 0; v < n; ++v) {
-    c.of_minimum[v] = rank[sets.find(v)];
-    ++c.sizes[c.of_minimum[v]];
-  }
+  // Numbered by each set's lowest minimum (ties by lowest id).
+  c.of_minimum = lossland::detail::label_by_lowest(
+      sets, n, [&](std::size_t v) { return impl_->minimum_energy[v]; }, &c.count);
+  c.sizes.assign(static_cast<std::size_t>(c.count), 0);
+  for (std::size_t v = 0; v < n; ++v) ++c.sizes[c.of_minimum[v]];
   return c;
 }
 
@@ -244,7 +209,7 @@ std::vector<EscapeBarrier> TransitionNetwork::escape_barriers() const {
     };
     escape_into(ra, rb);
     escape_into(rb, ra);
-    const std::size_t root = sets.join(ra, rb), gone = root == ra ? rb : ra;
+    const std::size_t root = sets.join_roots(ra, rb), gone = root == ra ? rb : ra;
     waiting[root].insert(waiting[root].end(), waiting[gone].begin(), waiting[gone].end());
     waiting[gone].clear();
     waiting[gone].shrink_to_fit();

@@ -1,5 +1,6 @@
 #include "lossland/graph/render.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -208,10 +209,9 @@ LeafPositions draw_panel(cairo_t* cr, const GraphPanel& p, double x0, double y0,
       }
       cairo_stroke(cr);
     }
-    char buf[128];
-    std::snprintf(buf, sizeof buf, "%d transition state%s above, up to E = %.4g",
-                  t.transition_states_above, t.transition_states_above == 1 ? "" : "s",
-                  t.highest_above);
+    const std::string buf =
+        fmt::format("{} transition state{} above, up to E = {:.4g}", t.transition_states_above,
+                    t.transition_states_above == 1 ? "" : "s", t.highest_above);
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
     cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_ITALIC, CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr, 10);

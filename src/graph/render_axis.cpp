@@ -1,4 +1,5 @@
 /// The energy axis and the colour legends of disconnectivity-graph panels.
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -23,8 +24,7 @@ std::vector<std::string> tick_labels(const std::vector<double>& ticks) {
     out.clear();
     std::set<std::string> seen;
     for (double t : ticks) {
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "%.*g", prec, t);
+      const std::string buf = fmt::format("{:.{}g}", t, prec);
       out.push_back(buf);
       seen.insert(buf);
     }
@@ -158,9 +158,7 @@ void draw_colour_legend(cairo_t* cr, const GraphPanel& p, const std::vector<doub
   }
   if (cmin == cmax) {
     // Every drawn minimum has the same value: one swatch, no invented range.
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.4g (all)", cmin);
-    swatch(colormap(0.5 * kMapTop), by0 + 6, buf);
+    swatch(colormap(0.5 * kMapTop), by0 + 6, fmt::format("{:.4g} (all)", cmin));
     return;
   }
   cairo_pattern_t* grad = cairo_pattern_create_linear(0, by1, 0, by0);

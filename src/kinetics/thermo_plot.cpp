@@ -1,6 +1,7 @@
 #include "lossland/kinetics/thermo_plot.hpp"
 
 #include <cairo.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
@@ -37,9 +38,7 @@ void axes(cairo_t* cr, const Panel& p, const std::string& ylabel, const std::str
   cairo_rectangle(cr, p.left, p.top, p.right - p.left, p.bottom - p.top);
   cairo_stroke(cr);
   for (double v : graph::nice_ticks(p.y0, p.y1, 5)) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", v);
-    label(cr, p.left - 6, p.Y(v), buf, 11, 1.0, 0.5);
+    label(cr, p.left - 6, p.Y(v), fmt::format("{:g}", v), 11, 1.0, 0.5);
   }
   for (int e = static_cast<int>(std::ceil(p.lx0)); e <= static_cast<int>(std::floor(p.lx1)); ++e)
     for (int m = 1; m < 10; ++m) {
@@ -52,9 +51,8 @@ void axes(cairo_t* cr, const Panel& p, const std::string& ylabel, const std::str
     }
   if (std::floor(p.lx1) < std::ceil(p.lx0)) {  // less than a decade: label the ends
     for (double lt : {p.lx0, p.lx1}) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.3g", std::pow(10.0, lt));
-      label(cr, p.X(std::pow(10.0, lt)), p.bottom + 8, buf, 11, 0.5, 0.0);
+      label(cr, p.X(std::pow(10.0, lt)), p.bottom + 8, fmt::format("{:.3g}", std::pow(10.0, lt)),
+            11, 0.5, 0.0);
     }
   }
   label(cr, (p.left + p.right) / 2, p.bottom + 26, xlabel, 12, 0.5, 0.0);

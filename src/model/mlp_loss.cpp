@@ -1,4 +1,8 @@
 #include "lossland/model/mlp_loss.hpp"
+#include "lossland/model/model_for.hpp"
+#include "model/activation.hpp"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
@@ -41,6 +45,12 @@ int ModelSpec::num_params() const {
   return static_cast<int>(p);
 }
 
+void check_lambda(double lambda, const std::string& name) {
+  if (!std::isfinite(lambda) || lambda < 0)
+    throw std::invalid_argument(name + ": must be a finite number >= 0, got " +
+                                fmt::format("{:.10g}", lambda));
+}
+
 void ModelSpec::validate() const {
   if (layers.size() != 3)
     throw std::invalid_argument(
@@ -50,13 +60,23 @@ void ModelSpec::validate() const {
   if (layers[0] < 1) throw std::invalid_argument("layers: the number of inputs must be >= 1");
   if (layers[1] < 1) throw std::invalid_argument("layers: the number of hidden nodes must be >= 1");
   if (layers[2] < 2) throw std::invalid_argument("layers: softmax needs >= 2 outputs (classes)");
-  if (!std::isfinite(lambda) || lambda < 0)
-    throw std::invalid_argument("lambda: must be finite and >= 0, got " + std::to_string(lambda));
+  check_lambda(lambda);
   if (num_params() > kMaxParams)
     throw std::invalid_argument("layers: {" + std::to_string(layers[0]) + ", " +
                                 std::to_string(layers[1]) + ", " + std::to_string(layers[2]) +
                                 "} give more than " + std::to_string(kMaxParams) +
                                 " parameters (the dense Hessian alone would not fit in memory)");
+}
+
+ModelSpec model_for(const Dataset& data, int hidden, double lambda, const std::string& activation,
+                    const std::string& regularize) {
+  ModelSpec spec;
+  spec.layers = {data.num_inputs(), hidden, data.num_classes};
+  spec.activation = parse_activation(activation);
+  spec.regularize = parse_regularize(regularize);
+  spec.lambda = lambda;
+  spec.validate();
+  return spec;
 }
 
 void ModelSpec::check_searchable() const {
@@ -71,21 +91,8 @@ void ModelSpec::check_searchable() const {
 
 namespace {
 
-/// act(z), act'(z), act''(z) for the hidden units.
-struct ActivationValues {
-  double f, d1, d2;
-};
-
-inline ActivationValues activate(Activation a, double z) {
-  if (a == Activation::Tanh) {
-    const double t = std::tanh(z);
-    const double s = 1.0 - t * t;  // sech^2
-    return {t, s, -2.0 * t * s};
-  }
-  const double s = 1.0 / (1.0 + std::exp(-z));
-  const double d = s * (1.0 - s);
-  return {s, d, d * (1.0 - 2.0 * s)};
-}
+using detail::activate;
+using detail::ActivationValues;
 
 /// Stable log-softmax pieces: writes p (O) and returns log sum exp(y).
 inline double softmax(const double* y, int O, double* p) {

@@ -1,6 +1,8 @@
 #include "lossland/optimize/minimizer.hpp"
+#include "util/require.hpp"
 
 #include <LBFGS.h>
+#include <fmt/format.h>
 #include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
 
@@ -13,11 +15,6 @@
 namespace lossland {
 
 namespace {
-
-void require(bool ok, const char* field, const std::string& range) {
-  if (!ok)
-    throw std::invalid_argument(std::string("MinimizerOptions.") + field + ": must be " + range);
-}
 
 /// Adapter from an LbfgsProblem to the functor LBFGS++ expects. It remembers the lowest point
 /// it has seen, because LBFGS++ throws (and loses its iterate) when a line search stalls.
@@ -46,18 +43,6 @@ class LbfgsFunctor {
 
  private:
   LbfgsProblem& problem_;
-};
-
-class LossProblem final : public LbfgsProblem {
- public:
-  explicit LossProblem(const Loss& loss) : loss_(loss) {}
-  int dim() const override { return loss_.dim(); }
-  double value_gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g) override {
-    return loss_.energy_gradient(x, g);
-  }
-
- private:
-  const Loss& loss_;
 };
 
 /// Newton iterations with the exact Hessian; a step is accepted when it lowers the energy or,
@@ -131,6 +116,7 @@ std::string to_string(MinimizerStatus s) {
 }
 
 void MinimizerOptions::validate() const {
+  const detail::FieldCheck require("MinimizerOptions");
   require(rms_tolerance > 0 && rms_tolerance <= 1e-3, "rms_tolerance", "in (0, 1e-3]");
   require(lbfgs_rms_tolerance >= rms_tolerance && lbfgs_rms_tolerance <= 1, "lbfgs_rms_tolerance",
           "in [rms_tolerance, 1]");
@@ -258,10 +244,8 @@ MinimizerResult minimize(const Loss& loss, const Eigen::VectorXd& x0,
                       r.newton_iterations < options.max_newton_iterations)
                          ? MinimizerStatus::LineSearchFailed
                          : MinimizerStatus::MaxIterations;
-      char buf[96];
-      std::snprintf(buf, sizeof buf, "RMS gradient %.3g above the tolerance %.3g", r.grad_rms,
-                    options.rms_tolerance);
-      total.message = buf;
+      total.message = fmt::format("RMS gradient {:.3g} above the tolerance {:.3g}", r.grad_rms,
+                                  options.rms_tolerance);
       return total;
     }
     // Converged: make sure it is not a saddle (a quench must end in a minimum). If H + c I

@@ -1,5 +1,6 @@
 #include "lossland/optimize/stationary.hpp"
 
+#include <fmt/format.h>
 #include <cstdio>
 #include <stdexcept>
 
@@ -52,15 +53,13 @@ Classification classify(const Loss& loss, const Eigen::VectorXd& x, double cutof
 
 void check_cutoff_resolves_lambda(double lambda, double cutoff, const std::string& cutoff_option) {
   if (!(lambda > 0) || 2.0 * lambda >= kCutoffMargin * cutoff) return;
-  char buf[512];
-  std::snprintf(buf, sizeof buf,
-                "lambda = %g puts the Hessian eigenvalues of unconstrained directions at about "
-                "2 lambda = %g, within a factor %g of %s %g, so minima cannot be told from "
-                "non-Morse points: use %s %g or smaller (with a tighter --rms-tolerance), or "
-                "lambda >= %g",
-                lambda, 2.0 * lambda, kCutoffMargin, cutoff_option.c_str(), cutoff,
-                cutoff_option.c_str(), 2.0 * lambda / kCutoffMargin, kCutoffMargin * cutoff / 2.0);
-  throw std::invalid_argument(buf);
+  throw std::invalid_argument(
+      fmt::format("lambda = {:g} puts the Hessian eigenvalues of unconstrained directions at about "
+                  "2 lambda = {:g}, within a factor {:g} of {} {:g}, so minima cannot be told from "
+                  "non-Morse points: use {} {:g} or smaller (with a tighter --rms-tolerance), or "
+                  "lambda >= {:g}",
+                  lambda, 2.0 * lambda, kCutoffMargin, cutoff_option, cutoff, cutoff_option,
+                  2.0 * lambda / kCutoffMargin, kCutoffMargin * cutoff / 2.0));
 }
 
 }  // namespace lossland

@@ -1,4 +1,5 @@
 #include "lossland/search/basin_hopping.hpp"
+#include "util/require.hpp"
 
 #include <omp.h>
 
@@ -15,11 +16,6 @@
 namespace lossland {
 
 namespace {
-
-void require(bool ok, const char* field, const char* range) {
-  if (!ok)
-    throw std::invalid_argument(std::string("BasinHoppingOptions.") + field + ": must be " + range);
-}
 
 using detail::Walker;
 
@@ -116,6 +112,7 @@ std::string to_string(BasinHoppingStatus s) {
 }
 
 void BasinHoppingOptions::validate() const {
+  const detail::FieldCheck require("BasinHoppingOptions");
   require(walkers >= 1 && walkers <= 4096, "walkers", "in [1, 4096]");
   require(threads >= 0 && threads <= 1024, "threads", "in [0, 1024]");
   require(steps_per_round >= 1 && steps_per_round <= 1000000, "steps_per_round", "in [1, 1e6]");
@@ -132,14 +129,6 @@ void BasinHoppingOptions::validate() const {
   require(restart_after >= 0, "restart_after", ">= 0");
   require(eigen_cutoff > 0 && eigen_cutoff <= 1e-3, "eigen_cutoff", "in (0, 1e-3]");
   minimizer.validate();
-}
-
-Quench quench(const Loss& loss, const Eigen::VectorXd& x0, const MinimizerOptions& minimizer,
-              double eigen_cutoff) {
-  Quench q;
-  q.result = minimize(loss, x0, minimizer);
-  if (q.result.converged()) q.classification = classify(loss, q.result.x, eigen_cutoff);
-  return q;
 }
 
 BasinHoppingResult basin_hopping(const Loss& loss, db::LandscapeIndex& index,

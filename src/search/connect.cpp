@@ -1,4 +1,6 @@
 #include "lossland/search/connect.hpp"
+#include "util/disjoint_sets.hpp"
+#include "util/require.hpp"
 
 #include <omp.h>
 
@@ -18,28 +20,16 @@ namespace lossland {
 
 namespace {
 
-void require(bool ok, const char* field, const char* range) {
-  if (!ok)
-    throw std::invalid_argument(std::string("ConnectOptions.") + field + ": must be " + range);
-}
-
-/// Union-find over minima.
-struct DisjointSets {
-  std::vector<int> parent;
-  explicit DisjointSets(std::size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
-  int find(int a) {
-    while (parent[a] != a) a = parent[a] = parent[parent[a]];
-    return a;
-  }
-  void join(int a, int b) { parent[find(a)] = find(b); }
-};
+using lossland::detail::DisjointSets;
 
 /// A unit of work: a DNEB band between two minima, or a single-ended search from a minimum.
 struct Job {
   bool single_ended = false;
-  std::int64_t i = 0, j = 0;  ///< pair, or (minimum, mode) for single-ended
-  int attempt = 0;            ///< which try of this pair (varies the band)
-  int sign = 1;               ///< single-ended direction along the mode
+  std::int64_t a = 0;  ///< the first minimum of the pair, or the minimum searched single-ended
+  std::int64_t b = 0;  ///< the second minimum of the pair (unused single-ended)
+  int attempt = 0;     ///< which try of this pair (varies the band)
+  int sign = 1;        ///< single-ended direction along the mode
+  int mode = 0;        ///< single-ended: which Hessian eigenvector of `a` (0: lowest eigenvalue)
 };
 
 std::vector<TsCandidate> run_job(const Loss& loss, const db::LandscapeIndex& index, const Job& job,
@@ -51,11 +41,11 @@ std::vector<TsCandidate> run_job(const Loss& loss, const db::LandscapeIndex& ind
       varied.dneb.image_density *= 2.0;
       varied.dneb.climbing_image = true;
     }
-    return double_ended_attempt(loss, land, job.i, job.j, varied, &index);
+    return double_ended_attempt(loss, land, job.a, job.b, varied, &index);
   }
-  const db::StoredPoint& m = land.minima[job.i];
+  const db::StoredPoint& m = land.minima[job.a];
   const Classification c = classify(loss, m.coords, o.eigen_cutoff, true);
-  const Eigen::VectorXd v = job.sign * c.eigenvectors.col(job.j);
+  const Eigen::VectorXd v = job.sign * c.eigenvectors.col(job.mode);
   // Start a small way up the mode with a small trust radius that grows with success: near
   // the all-zero minimum at small lambda the saddle lies only ~1e-3 away (Mehta et al. 2018,
   // Sec. III).
@@ -219,6 +209,7 @@ HefOptions ConnectOptions::default_hef() {
 }
 
 void ConnectOptions::validate() const {
+  const detail::FieldCheck require("ConnectOptions");
   dneb.validate();
   hef.validate();
   path.validate();
@@ -241,23 +232,9 @@ std::vector<int> connected_components(const db::Landscape& land, int* count) {
   for (const auto& t : land.transition_states)
     if (t.min1 >= 0 && t.min2 >= 0 && static_cast<std::size_t>(t.min1) < n &&
         static_cast<std::size_t>(t.min2) < n)
-      sets.join(static_cast<int>(t.min1), static_cast<int>(t.min2));
-  // Label sets 0.., the set of the lowest minimum first, then by first member.
-  std::size_t lowest = 0;
-  for (std::size_t i = 1; i < n; ++i)
-    if (land.minima[i].energy < land.minima[lowest].energy) lowest = i;
-  std::vector<int> label(n, -1);
-  std::map<int, int> root_label;
-  int next = 0;
-  if (n > 0) root_label[sets.find(static_cast<int>(lowest))] = next++;
-  for (std::size_t i = 0; i < n; ++i) {
-    const int r = sets.find(static_cast<int>(i));
-    auto it = root_label.find(r);
-    if (it == root_label.end()) it = root_label.emplace(r, next++).first;
-    label[i] = it->second;
-  }
-  if (count) *count = next;
-  return label;
+      sets.unite(static_cast<std::size_t>(t.min1), static_cast<std::size_t>(t.min2));
+  return lossland::detail::label_by_lowest(
+      sets, n, [&](std::size_t v) { return land.minima[v].energy; }, count);
 }
 
 TsCandidate refine_transition_state(const Loss& loss, const Eigen::VectorXd& guess,
@@ -536,7 +513,7 @@ ConnectResult connect_all(const Loss& loss, db::LandscapeIndex& index, const Con
     for (std::int64_t a = 0; a < n; ++a)
       for (int mode = 0; mode < searched_modes(land.minima[a], o.single_ended_modes); ++mode)
         if (searched.insert({a, mode}).second)
-          for (int sign : {1, -1}) jobs.push_back({true, a, mode, 0, sign});
+          for (int sign : {1, -1}) jobs.push_back({true, a, 0, 0, sign, mode});
     if (jobs.empty()) break;
     ++st.passes;
     bool anything_new = false;

@@ -1,18 +1,14 @@
 #include "lossland/search/dneb.hpp"
 #include "optimize/two_loop.hpp"
+#include "util/require.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <deque>
 #include <stdexcept>
 
 namespace lossland {
 
 namespace {
-
-void require(bool ok, const char* field, const std::string& range) {
-  if (!ok) throw std::invalid_argument(std::string("DnebOptions.") + field + ": must be " + range);
-}
 
 /// The band: fixed endpoints, N interior images stored as one vector X (N blocks of P).
 class Band {
@@ -117,6 +113,7 @@ std::string to_string(DnebStatus s) {
 }
 
 void DnebOptions::validate() const {
+  const detail::FieldCheck require("DnebOptions");
   require(image_density > 0 && image_density <= 1e4, "image_density", "in (0, 1e4]");
   require(min_images >= 1 && min_images <= max_images, "min_images", "in [1, max_images]");
   require(max_images >= min_images && max_images <= 1000, "max_images", "in [min_images, 1000]");
@@ -145,8 +142,8 @@ DnebResult dneb(const Loss& loss, const Eigen::VectorXd& start, const Eigen::Vec
 
   Eigen::VectorXd X = band.interpolate(), G, X_new, G_new;
   bool finite = band.gradient(X, G);
-  std::deque<Eigen::VectorXd> S, Y;
-  double gamma = 1.0;  // H0 scaling; the per-image step cap sets the first step's length
+  // H0 scaling 1; the per-image step cap sets the first step's length.
+  detail::LbfgsMemory lbfgs(options.lbfgs_memory, 1.0);
   int climber = band.climber();
   auto rms_force = [&](const Eigen::VectorXd& v) { return v.norm() / std::sqrt(double(v.size())); };
 
@@ -162,11 +159,10 @@ DnebResult dneb(const Loss& loss, const Eigen::VectorXd& start, const Eigen::Vec
                   std::to_string(r.iterations) + " iterations";
       break;
     }
-    Eigen::VectorXd d = detail::lbfgs_direction(S, Y, G, gamma);
+    Eigen::VectorXd d = lbfgs.direction(G);
     if (d.dot(G) >= 0) {  // uphill along the force: forget the curvature pairs
-      S.clear();
-      Y.clear();
-      d = -gamma * G;
+      lbfgs.forget();
+      d = lbfgs.scaled_descent(G);
     }
     double longest = 0.0;  // largest single-image displacement
     for (int i = 0; i < n; ++i) longest = std::max(longest, d.segment(i * p, p).norm());
@@ -176,20 +172,11 @@ DnebResult dneb(const Loss& loss, const Eigen::VectorXd& start, const Eigen::Vec
     finite = band.gradient(X_new, G_new);
     ++r.iterations;
     if (!finite) break;
-    const Eigen::VectorXd y = G_new - G;
-    const double sy = d.dot(y);
     if (band.climber() != climber) {  // a different image climbs: the force field changed
-      S.clear();
-      Y.clear();
+      lbfgs.forget();
       climber = band.climber();
-    } else if (sy > 1e-12 * d.norm() * y.norm()) {
-      S.push_back(d);
-      Y.push_back(y);
-      if (int(S.size()) > options.lbfgs_memory) {
-        S.pop_front();
-        Y.pop_front();
-      }
-      gamma = sy / y.squaredNorm();
+    } else {
+      lbfgs.remember(d, G_new - G);
     }
     X.swap(X_new);
     G.swap(G_new);

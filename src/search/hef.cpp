@@ -1,11 +1,11 @@
 #include "lossland/search/hef.hpp"
 #include "optimize/two_loop.hpp"
+#include "util/require.hpp"
 
 #include <Eigen/Eigenvalues>
 
 #include <algorithm>
 #include <cmath>
-#include <deque>
 #include <limits>
 #include <stdexcept>
 #include <vector>
@@ -13,10 +13,6 @@
 namespace lossland {
 
 namespace {
-
-void require(bool ok, const char* field, const std::string& range) {
-  if (!ok) throw std::invalid_argument(std::string("HefOptions.") + field + ": must be " + range);
-}
 
 /// Eigenvector-following step length along a mode with gradient component F and curvature e
 /// (Munro & Wales Eq. 6): 2F / (|e| (1 + sqrt(1 + 4 F^2 / e^2))), which has the sign of F (uphill)
@@ -47,13 +43,12 @@ void capped_lbfgs(const Loss& loss, const Eigen::VectorXd& v, int max_steps, dou
   E = loss.energy_gradient(x, g);
   ++c.evaluations;
   Eigen::VectorXd gp = project(g);
-  std::deque<Eigen::VectorXd> S, Y;
+  detail::LbfgsMemory lbfgs(memory, gamma);
   for (int step = 0; step < max_steps && rms(gp) > rms_tol; ++step) {
-    Eigen::VectorXd d = project(detail::lbfgs_direction(S, Y, gp, gamma));
+    Eigen::VectorXd d = project(lbfgs.direction(gp));
     if (d.dot(gp) >= 0) {
-      S.clear();
-      Y.clear();
-      d = -gamma * gp;
+      lbfgs.forget();
+      d = lbfgs.scaled_descent(gp);
     }
     if (d.norm() > max_step) d *= max_step / d.norm();
     const double noise = 1e-13 * std::max(1.0, std::abs(E));
@@ -68,22 +63,11 @@ void capped_lbfgs(const Loss& loss, const Eigen::VectorXd& v, int max_steps, dou
       accepted = E_new < E - noise || (E_new <= E + noise && rms(gp_new) < rms(gp));
       if (!accepted) {
         d *= 0.5;
-        S.clear();
-        Y.clear();
+        lbfgs.forget();
       }
     }
     if (!accepted) return;  // no descent left at round-off
-    const Eigen::VectorXd y = gp_new - gp;
-    const double sy = d.dot(y);
-    if (sy > 1e-12 * d.norm() * y.norm()) {
-      S.push_back(d);
-      Y.push_back(y);
-      if (int(S.size()) > memory) {
-        S.pop_front();
-        Y.pop_front();
-      }
-      gamma = sy / y.squaredNorm();
-    }
+    lbfgs.remember(d, gp_new - gp);
     x = x_new;
     E = E_new;
     gp = gp_new;
@@ -108,6 +92,7 @@ std::string to_string(HefStatus s) {
 }
 
 void HefOptions::validate() const {
+  const detail::FieldCheck require("HefOptions");
   require(rms_tolerance > 0 && rms_tolerance <= 1e-3, "rms_tolerance", "in (0, 1e-3]");
   require(eigen_cutoff > 0 && eigen_cutoff < 1, "eigen_cutoff", "in (0, 1)");
   require(max_iterations >= 1 && max_iterations <= 1000000, "max_iterations", "in [1, 1e6]");

@@ -1,4 +1,5 @@
 #include "lossland/search/steepest_descent.hpp"
+#include "util/require.hpp"
 
 #include <fmt/format.h>
 #include <Eigen/Eigenvalues>
@@ -13,10 +14,6 @@
 namespace lossland {
 
 namespace {
-
-void require(bool ok, const char* field, const char* range) {
-  if (!ok) throw std::invalid_argument(std::string("PathOptions.") + field + ": must be " + range);
-}
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
@@ -627,6 +624,7 @@ std::string to_string(DescentStatus s) {
 }
 
 void PathOptions::validate() const {
+  const detail::FieldCheck require("PathOptions");
   require(step_tolerance > 0 && step_tolerance <= 0.5, "step_tolerance", "in (0, 0.5]");
   require(max_step > 0 && max_step <= 10, "max_step", "in (0, 10]");
   require(min_step > 0 && min_step <= initial_step, "min_step", "in (0, initial_step]");

@@ -1,4 +1,5 @@
 #include "lossland/search/verify.hpp"
+#include "util/require.hpp"
 
 #include <fmt/format.h>
 #include <omp.h>
@@ -16,11 +17,6 @@
 namespace lossland {
 
 namespace {
-
-void require(bool ok, const char* field, const char* range) {
-  if (!ok)
-    throw std::invalid_argument(std::string("VerifyOptions.") + field + ": must be " + range);
-}
 
 /// The point checks shared by minima and transition states: energy, gradient, spectrum,
 /// index and canonical form.
@@ -117,6 +113,7 @@ EdgeResult check_edge(const Loss& loss, const db::Landscape& land, const db::Lan
 }  // namespace
 
 void VerifyOptions::validate() const {
+  const detail::FieldCheck require("VerifyOptions");
   path.validate();
   require(energy_tolerance > 0 && energy_tolerance <= 1e-6, "energy_tolerance", "in (0, 1e-6]");
   require(minimum_rms_tolerance > 0 && minimum_rms_tolerance <= 1e-3, "minimum_rms_tolerance",

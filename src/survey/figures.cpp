@@ -1,6 +1,7 @@
 /// The survey's figures: line plots of the landscape counts and global minima, and the
 /// disconnectivity-graph panels of Figs. 1-6 of Mehta et al., Phys. Rev. E 97, 052307 (2018).
 #include <cairo.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
@@ -33,12 +34,8 @@ struct Plot {
 };
 
 std::string tick_label(double v, bool log) {
-  char buf[32];
-  if (log)
-    std::snprintf(buf, sizeof buf, "1e%d", static_cast<int>(std::lround(std::log10(v))));
-  else
-    std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
+  if (log) return fmt::format("1e{}", static_cast<int>(std::lround(std::log10(v))));
+  return fmt::format("{:g}", v);
 }
 
 void text(cairo_t* cr, double x, double y, const std::string& s, double size, double align_x,
@@ -171,9 +168,7 @@ void draw_plots(const std::vector<Plot>& plots, const std::string& path) {
 }
 
 std::string lambda_label(double l) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "λ = %.0e", l);
-  return buf;
+  return fmt::format("λ = {:.0e}", l);
 }
 
 }  // namespace
@@ -243,9 +238,7 @@ std::vector<std::string> draw_figures(const SurveyOptions& o,
       if (land.minima.empty()) continue;
       graph::GraphPanel p;
       p.tree = paper_style_tree(land);
-      char title[64];
-      std::snprintf(title, sizeof title, "N_h = %d  λ = %.0e", h, l);
-      p.title = title;
+      p.title = fmt::format("N_h = {}  λ = {:.0e}", h, l);
       const auto auc = land.minima_columns.find("auc");
       if (auc_colours && auc != land.minima_columns.end() && auc->second.cols() == 1) {
         p.color_values.assign(auc->second.data(), auc->second.data() + auc->second.rows());

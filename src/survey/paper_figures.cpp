@@ -2,6 +2,7 @@
 /// Rev. E 97, 052307 (2018), Figs. 2-6).
 #include "lossland/survey/paper_figures.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -130,20 +131,16 @@ void draw_graph_with_insets(const db::Landscape& land, const graph::GraphPanel& 
     cairo_set_font_size(cr, 10);
     graph::text_at(cr, letter, lx, ly + 8, 0.5, 0.5);
     // Caption.
-    char line[128];
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_set_font_size(cr, 12);
-    std::snprintf(line, sizeof line, "%s: minimum %lld", letter.c_str(),
-                  static_cast<long long>(id));
-    graph::text_at(cr, line, xc, top, 0.5, 0.0);
+    graph::text_at(cr, fmt::format("{}: minimum {}", letter, id), xc, top, 0.5, 0.0);
     cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr, 11);
-    std::snprintf(line, sizeof line, "E = %.6g", land.minima[id].energy);
-    graph::text_at(cr, line, xc, top + 16, 0.5, 0.0);
-    std::snprintf(line, sizeof line, "%lld of %d hidden nodes connected",
-                  static_cast<long long>(std::count(conn.begin(), conn.end(), true)),
-                  land.model.hidden());
-    graph::text_at(cr, line, xc, top + 31, 0.5, 0.0);
+    graph::text_at(cr, fmt::format("E = {:.6g}", land.minima[id].energy), xc, top + 16, 0.5, 0.0);
+    graph::text_at(cr,
+                   fmt::format("{} of {} hidden nodes connected",
+                               std::count(conn.begin(), conn.end(), true), land.model.hidden()),
+                   xc, top + 31, 0.5, 0.0);
     // Diagram, then the map below it.
     double y = top + caption_h;
     cairo_save(cr);

@@ -24,6 +24,8 @@
 #include "lossland/db/lock.hpp"
 #include "lossland/graph/disconnectivity.hpp"
 #include "lossland/graph/render.hpp"
+#include "lossland/model/model_for.hpp"
+#include "util/throttle.hpp"
 
 namespace fs = std::filesystem;
 
@@ -75,13 +77,10 @@ int parse_int(const std::string& s, const std::string& what) {
 }
 
 std::string format_lambda(double lambda) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.0e", lambda);
-  std::string s = buf;
+  std::string s = fmt::format("{:.0e}", lambda);
   // Keep the exact value when %.0e loses it (e.g. 2.5e-3).
   if (std::stod(s) != lambda) {
-    std::snprintf(buf, sizeof buf, "%.6g", lambda);
-    s = buf;
+    s = fmt::format("{:.6g}", lambda);
   }
   return s;
 }
@@ -180,14 +179,9 @@ bool run_one(const SurveyOptions& o, const Dataset& data, const Cell& cell, int 
         fmt::format("{}", std::round((spent + now_seconds() - started) * 1000.0) / 1000.0);
     db::write(path, land);
   };
-  double last_save = now_seconds();
-  bool saved_once = false;  // the first save comes after the first round, not after a timer
+  detail::Throttle saves(o.save_interval);  // the first save after the first round
   auto periodic = [&]() {
-    if (!saved_once || now_seconds() - last_save >= o.save_interval) {
-      saved_once = true;
-      save("");
-      last_save = now_seconds();
-    }
+    if (saves.due()) save("");
     return !(should_stop && should_stop());
   };
 
@@ -305,9 +299,7 @@ std::vector<double> parse_lambda(const std::string& text) {
       const double f = count == 1 ? 0.0 : static_cast<double>(k) / (count - 1);
       // Round to 12 significant digits so that 1e-1:1e-6 gives exactly 1e-1, 1e-2, ...
       const double v = std::pow(10.0, std::log10(a) + f * (std::log10(b) - std::log10(a)));
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.12g", v);
-      out.push_back(std::stod(buf));
+      out.push_back(std::stod(fmt::format("{:.12g}", v)));
     }
   } else {
     for (const auto& p : split(t, ',')) {
@@ -325,9 +317,7 @@ void SurveyOptions::validate() const {
   for (int h : hidden)
     if (h < 1) throw std::invalid_argument("hidden: N_h must be >= 1, got " + std::to_string(h));
   if (lambdas.empty()) throw std::invalid_argument("lambda: no values");
-  for (double l : lambdas)
-    if (!std::isfinite(l) || l < 0)
-      throw std::invalid_argument("lambda: must be finite and >= 0, got " + std::to_string(l));
+  for (double l : lambdas) check_lambda(l);
   if (out_dir.empty()) throw std::invalid_argument("out: the survey directory is required");
   if (threads < 0 || threads > 1024) throw std::invalid_argument("threads: must be in [0, 1024]");
   if (page_pictures < 0 || page_pictures > 1000000)
@@ -496,12 +486,10 @@ void write_summary(const SurveyOptions& o, const std::vector<LandscapeSummary>& 
     csv << "hidden,lambda,minima,distinct_energies,transition_states,ts_per_minimum,"
            "global_minimum,bad_minima,minima_by_connected_hidden,connected_sets,seconds,database\n";
     for (const auto& s : rows) {
-      char buf[512];
-      std::snprintf(buf, sizeof buf, "%d,%.6g,%zu,%zu,%zu,%.6g,%.17g,%d,%s,%d,%.3f,%s\n", s.hidden,
-                    s.lambda, s.minima, s.distinct_energies, s.transition_states, s.ts_per_minimum,
-                    s.global_minimum, s.bad_minima, connected(s).c_str(), s.connected_sets,
-                    s.seconds, s.database.c_str());
-      csv << buf;
+      csv << fmt::format("{},{:.6g},{},{},{},{:.6g},{:.17g},{},{},{},{:.3f},{}\n", s.hidden,
+                         s.lambda, s.minima, s.distinct_energies, s.transition_states,
+                         s.ts_per_minimum, s.global_minimum, s.bad_minima, connected(s),
+                         s.connected_sets, s.seconds, s.database);
     }
     if (!csv) throw std::runtime_error("cannot write " + (dir / "summary.csv").string());
   }
@@ -512,17 +500,13 @@ void write_summary(const SurveyOptions& o, const std::vector<LandscapeSummary>& 
         "| bad minima (AUC<1) | minima by connected hidden nodes | connected sets | wall s |\n";
   md << "|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n";
   for (const auto& s : rows) {
-    char buf[512];
-    std::snprintf(
-        buf, sizeof buf, "| %d | %.0e | %zu | %zu | %zu | %.2f | %.10g | %s | %s | %d | %.2f |\n",
-        s.hidden, s.lambda, s.minima, s.distinct_energies, s.transition_states, s.ts_per_minimum,
-        s.global_minimum, s.bad_minima < 0 ? "-" : std::to_string(s.bad_minima).c_str(),
-        connected(s).c_str(), s.connected_sets, s.seconds);
-    md << buf;
+    md << fmt::format("| {} | {:.0e} | {} | {} | {} | {:.2f} | {:.10g} | {} | {} | {} | {:.2f} |\n",
+                      s.hidden, s.lambda, s.minima, s.distinct_energies, s.transition_states,
+                      s.ts_per_minimum, s.global_minimum,
+                      s.bad_minima < 0 ? "-" : std::to_string(s.bad_minima), connected(s),
+                      s.connected_sets, s.seconds);
   }
-  char total[128];
-  std::snprintf(total, sizeof total, "\nTotal wall time of this run: %.1f s.\n", total_seconds);
-  md << total;
+  md << fmt::format("\nTotal wall time of this run: {:.1f} s.\n", total_seconds);
   md << "\nMinima are counted once up to the network's symmetries (hidden-node permutations and "
         "sign flips); 'distinct losses' merges minima whose losses agree to 1e-10 (e.g. copies "
         "under the dataset's own symmetries). 'Minima by connected hidden nodes' reads "

@@ -22,16 +22,10 @@ using lossland::testing::expect_user_error;
 using lossland::testing::run_and_kill;
 using lossland::testing::run_cli;
 using lossland::testing::run_cli_json;
+using lossland::testing::slurp;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 class BhCli : public ::testing::Test {
  protected:

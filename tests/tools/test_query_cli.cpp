@@ -15,27 +15,18 @@
 #include "lossland/model/mlp_loss.hpp"
 #include "lossland/optimize/minimizer.hpp"
 #include "lossland/optimize/stationary.hpp"
+#include "tools/cli_test_util.hpp"
 
 using namespace lossland;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct CliRun {
-  int code = -1;
-  std::string out;  ///< stdout and stderr together
-};
+using lossland::testing::CliRun;
+using lossland::testing::expect_user_error;
 
 CliRun run(const std::string& args) {
-  CliRun r;
-  const std::string cmd = std::string(LOSSLAND_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf;
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return lossland::testing::run_cli(args);
 }
 
 nlohmann::json json_of(const std::string& args) {
@@ -192,34 +183,17 @@ TEST_F(QueryCli, ShowAndPath) {
 }
 
 TEST_F(QueryCli, BadInputIsAClearErrorWithExitCode2) {
-  CliRun r = run("query " + db_ + " show min 6");
-  EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.out.find("minimum 6 does not exist"), std::string::npos) << r.out;
-  r = run("query " + db_ + " path 0 4");
-  EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.out.find("not connected"), std::string::npos) << r.out;
-  r = run("query " + db_ + " minima --where 'nosuch>1'");
-  EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.out.find("no field 'nosuch'"), std::string::npos) << r.out;
-  r = run("query " + db_ + " minima --where 'auc~1'");
-  EXPECT_EQ(r.code, 2);
-  r = run("query " + db_ + " minima --sort bogus");
-  EXPECT_EQ(r.code, 2);
-  r = run("query " + (dir_ / "missing.h5").string() + " stats");
-  EXPECT_EQ(r.code, 2);
-  r = run("query " + db_ + " show ts 7");
-  EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.out.find("transition state 7 does not exist"), std::string::npos) << r.out;
-  r = run("query " + db_ + " path 0 6");
-  EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.out.find("minimum 6 does not exist"), std::string::npos) << r.out;
-  r = run("query " + db_ + " path -1 2");
-  EXPECT_EQ(r.code, 2);
-  r = run("query " + db_ + " ts --sort nosuch");
-  EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.out.find("no field 'nosuch'"), std::string::npos) << r.out;
-  r = run("query " + db_ + " minima --columns nosuch");
-  EXPECT_EQ(r.code, 2);
+  expect_user_error("query " + db_ + " show min 6", {"minimum 6 does not exist"});
+  expect_user_error("query " + db_ + " path 0 4", {"not connected"});
+  expect_user_error("query " + db_ + " minima --where 'nosuch>1'", {"no field 'nosuch'"});
+  expect_user_error("query " + db_ + " minima --where 'auc~1'", {});
+  expect_user_error("query " + db_ + " minima --sort bogus", {});
+  expect_user_error("query " + (dir_ / "missing.h5").string() + " stats", {});
+  expect_user_error("query " + db_ + " show ts 7", {"transition state 7 does not exist"});
+  expect_user_error("query " + db_ + " path 0 6", {"minimum 6 does not exist"});
+  expect_user_error("query " + db_ + " path -1 2", {});
+  expect_user_error("query " + db_ + " ts --sort nosuch", {"no field 'nosuch'"});
+  expect_user_error("query " + db_ + " minima --columns nosuch", {});
 }
 
 /// A database without minima: every command that reads points says so and what to do.
@@ -232,10 +206,7 @@ TEST_F(QueryCli, EmptyDatabaseIsAClearError) {
         "dgraph " + empty + " -o " + (dir_ / "e.png").string(),
         "export " + empty + " --out " + (dir_ / "eps").string(),
         "export " + empty + " --format json --out " + (dir_ / "e.json").string()}) {
-    const CliRun r = run(cmd);
-    EXPECT_EQ(r.code, 2) << cmd << "\n" << r.out;
-    EXPECT_NE(r.out.find("no minima"), std::string::npos) << cmd << "\n" << r.out;
-    EXPECT_NE(r.out.find("lossland bh"), std::string::npos) << cmd << "\n" << r.out;
+    expect_user_error(cmd, {"no minima", "lossland bh"});
   }
   EXPECT_FALSE(fs::exists(dir_ / "e.png"));
   EXPECT_FALSE(fs::exists(dir_ / "e.json"));
@@ -275,43 +246,33 @@ TEST_F(QueryCli, DgraphDrawsAndPrintsTheTree) {
   EXPECT_EQ(jl["level_spacing"], "log");
   EXPECT_EQ(jl["window_top_rule"], "highest");
   EXPECT_GT(jl["level_energies"][0].get<double>(), 9.0);
-  r = run("dgraph " + db_ + " --json --level-spacing log --spacing 0.5");
-  EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.out.find("--levels"), std::string::npos) << r.out;
-  EXPECT_EQ(run("dgraph " + db_ + " --json --level-spacing cubic").code, 2);
+  expect_user_error("dgraph " + db_ + " --json --level-spacing log --spacing 0.5", {"--levels"});
+  expect_user_error("dgraph " + db_ + " --json --level-spacing cubic", {});
   EXPECT_EQ(run("dgraph " + db_ + " -o " + png + " --paper-colors").code, 0);
   const std::string insets = (dir_ / "insets.png").string();
   r = run("dgraph " + db_ + " -o " + insets + " --insets 2");
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_GT(fs::file_size(insets), 1000u);
-  EXPECT_EQ(run("dgraph --grid " + db_ + " " + db_ + " -o " + insets + " --insets 2").code, 2);
-  r = run("dgraph " + db_ + " -o " + png + " --paper-colors --color robustness");
-  EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.out.find("--paper-colors"), std::string::npos) << r.out;
+  expect_user_error("dgraph --grid " + db_ + " " + db_ + " -o " + insets + " --insets 2", {});
+  expect_user_error("dgraph " + db_ + " -o " + png + " --paper-colors --color robustness",
+                    {"--paper-colors"});
   EXPECT_EQ(j["num_leaves"], 6);
   EXPECT_EQ(j["roots"].size(), 2u);
   const std::string grid = (dir_ / "grid.svg").string();
   EXPECT_EQ(run("dgraph --grid " + db_ + " " + db_ + " -o " + grid).code, 0);
   EXPECT_TRUE(fs::exists(grid));
-  r = run("dgraph " + db_ + " -o " + png + " --color nosuch");
-  EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.out.find("it has: auc"), std::string::npos) << r.out;
-  EXPECT_EQ(run("dgraph " + db_ + " -o " + (dir_ / "g.jpg").string()).code, 2);
-  EXPECT_EQ(run("dgraph " + db_ + " -o " + png + " --label 99").code, 2);
-  EXPECT_EQ(run("dgraph " + db_).code, 2);
+  expect_user_error("dgraph " + db_ + " -o " + png + " --color nosuch", {"it has: auc"});
+  expect_user_error("dgraph " + db_ + " -o " + (dir_ / "g.jpg").string(), {});
+  expect_user_error("dgraph " + db_ + " -o " + png + " --label 99", {});
+  expect_user_error("dgraph " + db_, {});
   // A pinned colour range; bad ranges and a range without a column are errors.
   EXPECT_EQ(run("dgraph " + db_ + " -o " + png + " --color auc --color-range 0.5:1").code, 0);
   EXPECT_EQ(run("dgraph " + db_ + " -o " + png + " --color auc --color-range :1").code, 0);
-  r = run("dgraph " + db_ + " -o " + png + " --color auc --color-range 1:0.5");
-  EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.out.find("LO must be below HI"), std::string::npos) << r.out;
-  r = run("dgraph " + db_ + " -o " + png + " --color auc --color-range 0.5");
-  EXPECT_EQ(r.code, 2);
-  r = run("dgraph " + db_ + " -o " + png + " --color auc --color-range a:1");
-  EXPECT_EQ(r.code, 2);
-  r = run("dgraph " + db_ + " -o " + png + " --color-range 0.5:1");
-  EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.out.find("needs --color"), std::string::npos) << r.out;
+  expect_user_error("dgraph " + db_ + " -o " + png + " --color auc --color-range 1:0.5",
+                    {"LO must be below HI"});
+  expect_user_error("dgraph " + db_ + " -o " + png + " --color auc --color-range 0.5", {});
+  expect_user_error("dgraph " + db_ + " -o " + png + " --color auc --color-range a:1", {});
+  expect_user_error("dgraph " + db_ + " -o " + png + " --color-range 0.5:1", {"needs --color"});
 }
 
 TEST_F(QueryCli, ExportImportRoundTrip) {
@@ -330,17 +291,15 @@ TEST_F(QueryCli, ExportImportRoundTrip) {
   const auto e = json_of("export " + src + " --format pathsample --out " + out + " --json");
   EXPECT_EQ(e["minima"], 2);
   EXPECT_TRUE(fs::exists(out + "/min.data"));
-  const CliRun bad = run("import " + out + " " + back + " --hidden 2 --lambda 1e-2");
-  EXPECT_EQ(bad.code, 2);
-  EXPECT_NE(bad.out.find("another model"), std::string::npos) << bad.out;
+  expect_user_error("import " + out + " " + back + " --hidden 2 --lambda 1e-2", {"another model"});
   const auto i = json_of("import " + out + " " + back + " --hidden 2 --lambda 1e-3 --json");
   EXPECT_EQ(i["minima"], 2);
   const db::Landscape again = db::read(back);
   ASSERT_EQ(again.minima.size(), 2u);
   EXPECT_NEAR(again.minima[1].energy, land.minima[1].energy, 1e-15);
-  EXPECT_EQ(run("import " + out + " " + back + " --hidden 2 --lambda 1e-3").code, 2)
-      << "refuses to overwrite without --force";
-  EXPECT_EQ(run("export " + src + " --format xyz --out " + out).code, 2);
+  // Refuses to overwrite without --force.
+  expect_user_error("import " + out + " " + back + " --hidden 2 --lambda 1e-3", {"--force"});
+  expect_user_error("export " + src + " --format xyz --out " + out, {});
 }
 
 /// A real XOR landscape (bh + connect, N_h = 2): the PATHSAMPLE export matches the database row
@@ -404,14 +363,10 @@ TEST_F(QueryCli, RealLandscapeExportsAndImportsBack) {
   // The --hidden/--lambda form still works; --like with them, or neither, is an error.
   const std::string back2 = (dir_ / "back2.h5").string();
   EXPECT_EQ(run("import " + ps + " " + back2 + " --hidden 2 --lambda 1e-3").code, 0);
-  CliRun r = run("import " + ps + " " + back2 + " --force --like " + src + " --hidden 2");
-  EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.out.find("leave out --hidden"), std::string::npos) << r.out;
-  r = run("import " + ps + " " + back2 + " --force");
-  EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.out.find("--like DB"), std::string::npos) << r.out;
-  r = run("import --format json " + ps + " " + back2 + " --force --like " + src);
-  EXPECT_EQ(r.code, 2);
+  expect_user_error("import " + ps + " " + back2 + " --force --like " + src + " --hidden 2",
+                    {"leave out --hidden"});
+  expect_user_error("import " + ps + " " + back2 + " --force", {"--like DB"});
+  expect_user_error("import --format json " + ps + " " + back2 + " --force --like " + src, {});
 
   // JSON: the whole database.
   const std::string js = (dir_ / "x2.json").string();
@@ -434,7 +389,7 @@ TEST_F(QueryCli, RealLandscapeExportsAndImportsBack) {
   for (auto at = text.find(" -- m"); at != std::string::npos; at = text.find(" -- m", at + 1))
     ++edges;
   EXPECT_EQ(edges, land.transition_states.size());
-  EXPECT_EQ(run("export " + src + " --format xyz --out " + dot).code, 2);
+  expect_user_error("export " + src + " --format xyz --out " + dot, {});
 }
 
 }  // namespace

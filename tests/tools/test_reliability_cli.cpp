@@ -20,16 +20,10 @@ using lossland::testing::CliRun;
 using lossland::testing::contains;
 using lossland::testing::expect_user_error;
 using lossland::testing::run_cli;
+using lossland::testing::slurp;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 class ReliabilityCli : public ::testing::Test {
  protected:

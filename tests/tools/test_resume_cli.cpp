@@ -18,6 +18,7 @@ using namespace lossland;
 using lossland::testing::CliRun;
 using lossland::testing::run_and_kill;
 using lossland::testing::run_cli;
+using lossland::testing::slurp;
 namespace fs = std::filesystem;
 
 namespace {
@@ -41,13 +42,6 @@ void expect_same_landscape(const std::string& a, const std::string& b) {
     EXPECT_EQ(x.transition_states[i].min2, y.transition_states[i].min2) << "ts " << i;
   }
   EXPECT_EQ(x.run_state.size(), y.run_state.size());
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 class ResumeCli : public ::testing::Test {

@@ -13,12 +13,15 @@
 #include "lossland/db/lock.hpp"
 #include "lossland/model/mlp_loss.hpp"
 #include "lossland/search/basin_hopping.hpp"
+#include "util/throttle.hpp"
 
 namespace lossland::cli {
 namespace {
 
 /// Exit status of --testing-exit-after-rounds (neither success nor a user error).
 constexpr int kTestingExit = 86;
+/// Seconds between two progress lines on a terminal.
+constexpr double kProgressInterval = 0.2;
 
 struct BhArgs {
   std::string db;
@@ -36,15 +39,8 @@ struct BhArgs {
 };
 
 void run_bh(const BhArgs& a) {
-  if (!(a.lambda >= 0) || !std::isfinite(a.lambda))
-    throw std::invalid_argument("--lambda: must be a finite number >= 0, got " + fmt_g(a.lambda));
   const Dataset data = load_dataset(a.dataset);
-  ModelSpec spec;
-  spec.layers = {data.num_inputs(), a.hidden, data.num_classes};
-  spec.activation = parse_activation(a.activation);
-  spec.regularize = parse_regularize(a.regularize);
-  spec.lambda = a.lambda;
-  spec.validate();
+  const ModelSpec spec = model_from_flags(data, a.hidden, a.lambda, a.activation, a.regularize);
   spec.check_searchable();
   a.bh.validate();
   check_cutoff_resolves_lambda(spec.lambda, a.bh.eigen_cutoff);
@@ -67,24 +63,17 @@ void run_bh(const BhArgs& a) {
 
   install_stop_handlers();
   const bool tty = stderr_is_terminal();
-  auto last_save = std::chrono::steady_clock::now();
-  auto last_print = last_save;
+  // The first save comes after the first round, then every save_interval seconds.
+  detail::Throttle saves(a.save_interval), prints(kProgressInterval, false);
   long rounds = 0;
   auto callback = [&](const BasinHoppingStats& st) {
-    const auto now = std::chrono::steady_clock::now();
-    // The first save comes after the first round, then every save_interval seconds.
-    if (++rounds == 1 ||
-        std::chrono::duration<double>(now - last_save).count() >= a.save_interval) {
-      db::write(a.db, land);
-      last_save = now;
-    }
-    if (rounds == a.exit_after_rounds) std::_Exit(kTestingExit);
-    if (tty && std::chrono::duration<double>(now - last_print).count() >= 0.2) {
+    if (saves.due()) db::write(a.db, land);
+    if (++rounds == a.exit_after_rounds) std::_Exit(kTestingExit);
+    if (tty && prints.due()) {
       std::fprintf(stderr, "\r  step %lld  minima %zu (+%lld)  lowest %.10g  since new %lld   ",
                    static_cast<long long>(st.steps), land.minima.size(),
                    static_cast<long long>(st.new_minima), st.lowest_energy,
                    static_cast<long long>(st.steps_since_new));
-      last_print = now;
     }
     return !stop_requested();
   };

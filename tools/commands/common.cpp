@@ -2,6 +2,7 @@
 
 #include "lossland/db/landscape_index.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -70,6 +71,12 @@ void add_model_options(CLI::App* command, std::string& dataset, std::string& act
       ->capture_default_str();
 }
 
+ModelSpec model_from_flags(const Dataset& data, int hidden, double lambda,
+                           const std::string& activation, const std::string& regularize) {
+  check_lambda(lambda, "--lambda");
+  return model_for(data, hidden, lambda, activation, regularize);
+}
+
 void add_save_interval_option(CLI::App* command, double& seconds) {
   command
       ->add_option("--save-interval", seconds,
@@ -101,9 +108,7 @@ void add_seed_option(CLI::App* command, std::uint64_t& seed, const std::string& 
 }
 
 std::string fmt_g(double v, int digits) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*g", digits, v);
-  return buf;
+  return fmt::format("{:.{}g}", v, digits);
 }
 
 }  // namespace lossland::cli

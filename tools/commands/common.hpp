@@ -9,6 +9,8 @@
 #include <CLI/CLI.hpp>
 
 #include "lossland/db/database.hpp"
+#include "lossland/model/dataset.hpp"
+#include "lossland/model/model_for.hpp"
 
 namespace lossland::cli {
 
@@ -34,6 +36,12 @@ db::Landscape open_harmonic_landscape(const std::string& path);
 /// The model flags shared by `bh` and `survey`: --dataset, --activation, --regularize.
 void add_model_options(CLI::App* command, std::string& dataset, std::string& activation,
                        std::string& regularize);
+
+/// The model that --hidden, --lambda, --activation and --regularize name on `data`: layers
+/// {inputs, hidden, classes}, validated (lambda as --lambda: finite, >= 0; then
+/// ModelSpec::validate()). Throws std::invalid_argument naming the flag.
+ModelSpec model_from_flags(const Dataset& data, int hidden, double lambda,
+                           const std::string& activation, const std::string& regularize);
 
 /// --save-interval SECONDS, shared by the long-running commands (finite, > 0).
 void add_save_interval_option(CLI::App* command, double& seconds);

@@ -10,6 +10,7 @@
 #include "lossland/db/lock.hpp"
 #include "lossland/model/mlp_loss.hpp"
 #include "lossland/search/connect.hpp"
+#include "util/throttle.hpp"
 
 namespace lossland::cli {
 namespace {
@@ -50,15 +51,9 @@ void run_connect(ConnectArgs& a) {
   db::LandscapeIndex index(land);
   install_stop_handlers();
   const bool tty = stderr_is_terminal();
-  auto last_save = std::chrono::steady_clock::now();
-  bool saved_once = false;  // the first save comes after the first attempt, then by the timer
+  detail::Throttle saves(a.save_interval);  // the first save after the first attempt
   auto callback = [&](const ConnectStats& st) {
-    const auto now = std::chrono::steady_clock::now();
-    if (!saved_once || std::chrono::duration<double>(now - last_save).count() >= a.save_interval) {
-      saved_once = true;
-      db::write(a.db, land);
-      last_save = now;
-    }
+    if (saves.due()) db::write(a.db, land);
     if (tty)
       std::fprintf(stderr, "\r  attempts %lld  minima %zu  transition states %zu  sets %d   ",
                    static_cast<long long>(st.attempts), land.minima.size(),

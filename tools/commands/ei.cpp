@@ -1,5 +1,7 @@
 /// `lossland ei DB` / `lossland ei --survey DIR`: the landscape against the extrema predicted by
 /// the extremum-increment equations (Chen, ChinaXiv 202507.00082 (2025); docs/ei.md).
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -196,17 +198,15 @@ void run_db(const EiArgs& a) {
     at += r.inputs_at_extrema;
     inputs += static_cast<long>(r.inputs.size());
     auto kc = kind_counts(r);
-    char kinds[64];
-    if (r.stationary_points_computed)
-      std::snprintf(kinds, sizeof kinds, "%d/%d/%d/%d", kc["maximum"], kc["minimum"], kc["saddle"],
-                    kc["degenerate"]);
-    else
-      std::snprintf(kinds, sizeof kinds, "-");
+    const std::string kinds = r.stationary_points_computed
+                                  ? fmt::format("{}/{}/{}/{}", kc["maximum"], kc["minimum"],
+                                                kc["saddle"], kc["degenerate"])
+                                  : "-";
     std::printf(
         "%5zu  %18.12g  %5.3f  %4d  %4d  %9.2e  %9.2e  %4s  %13s  %2d/%-2d  %2d/%-2d  "
         "%2d/%-2d\n",
         i, land.minima[i].energy, auc, r.rank.rank, r.rank.nullity, relative_smallest(r.rank),
-        r.residual, r.predicted_solution ? "yes" : "no", kinds, r.inputs_stationary, N,
+        r.residual, r.predicted_solution ? "yes" : "no", kinds.c_str(), r.inputs_stationary, N,
         r.inputs_at_extrema, N, r.inputs_correct_side, N);
   }
   std::printf(

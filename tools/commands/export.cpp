@@ -1,5 +1,6 @@
 /// `lossland export DB [--format pathsample|json|dot] --out DIR|FILE`: files that other landscape
 /// tools (PATHSAMPLE, disconnectionDPS, pele, Graphviz) and other programs read.
+#include <fmt/format.h>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -74,10 +75,8 @@ void check_target(const ExportArgs& a) {
 }
 
 std::string title_of(const db::Landscape& land) {
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "%s, %s, N_h = %d, lambda = %g", land.dataset.name.c_str(),
-                to_string(land.model.activation).c_str(), land.model.hidden(), land.model.lambda);
-  return buf;
+  return fmt::format("{}, {}, N_h = {}, lambda = {:g}", land.dataset.name,
+                     to_string(land.model.activation), land.model.hidden(), land.model.lambda);
 }
 
 void run_export(const ExportArgs& a) {

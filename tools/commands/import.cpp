@@ -42,18 +42,15 @@ void run_import(const ImportArgs& a) {
     const db::Landscape like = open_landscape(a.like);
     data = like.dataset;
     spec = like.model;
+    spec.validate();
   } else {
     if (a.hidden == 0 || a.lambda < 0)
       throw std::invalid_argument(
           "PATHSAMPLE files hold no model: give --like DB (a database of the same model) or "
           "--hidden H --lambda L");
     data = load_dataset(a.dataset);
-    spec.layers = {data.num_inputs(), a.hidden, data.num_classes};
-    spec.activation = parse_activation(a.activation);
-    spec.regularize = parse_regularize(a.regularize);
-    spec.lambda = a.lambda;
+    spec = model_from_flags(data, a.hidden, a.lambda, a.activation, a.regularize);
   }
-  spec.validate();
   graph::ImportOptions options;
   options.recompute_horder = a.horder == "compute";
   graph::ImportResult r = graph::import_pathsample(a.dir, spec, data, options);

@@ -85,12 +85,8 @@ void run_survey(SurveyArgs& a) {
   // A missing or malformed dataset, or a model too large to search, fails here, before any
   // file is created.
   const Dataset data = load_dataset(o.dataset);
-  for (const int h : o.hidden) {
-    ModelSpec spec;
-    spec.layers = {data.num_inputs(), h, data.num_classes};
-    spec.validate();
-    spec.check_searchable();
-  }
+  for (const int h : o.hidden)
+    model_from_flags(data, h, o.lambdas.front(), a.activation, a.regularize).check_searchable();
 
   Ranks ranks;
   std::string error;

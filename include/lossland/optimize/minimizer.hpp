@@ -76,4 +76,18 @@ struct LbfgsProblem {
 MinimizerResult lbfgs_minimize(LbfgsProblem& problem, const Eigen::VectorXd& x0, double rms_tol,
                                int max_iterations, int memory = 10);
 
+/// A Loss seen as an LbfgsProblem: value_gradient() is loss.energy_gradient(). Holds a reference:
+/// the loss must outlive it.
+class LossProblem final : public LbfgsProblem {
+ public:
+  explicit LossProblem(const Loss& loss) : loss_(loss) {}
+  int dim() const override { return loss_.dim(); }
+  double value_gradient(const Eigen::VectorXd& x, Eigen::VectorXd& grad) override {
+    return loss_.energy_gradient(x, grad);
+  }
+
+ private:
+  const Loss& loss_;
+};
+
 }  // namespace lossland

@@ -16,6 +16,7 @@
 #include "lossland/db/landscape_index.hpp"
 #include "lossland/model/loss.hpp"
 #include "lossland/optimize/minimizer.hpp"
+#include "lossland/optimize/quench.hpp"
 #include "lossland/optimize/stationary.hpp"
 
 namespace lossland {
@@ -102,17 +103,5 @@ using BasinHoppingCallback = std::function<bool(const BasinHoppingStats&)>;
 BasinHoppingResult basin_hopping(const Loss& loss, db::LandscapeIndex& index,
                                  const BasinHoppingOptions& options,
                                  const BasinHoppingCallback& callback = {});
-
-/// One quench classified: what basin-hopping (and brute-force multistart) does per start point.
-struct Quench {
-  MinimizerResult result;
-  Classification classification;
-  bool is_minimum(double rms_tolerance) const {
-    return result.converged() && result.grad_rms <= rms_tolerance &&
-           classification.kind == PointKind::Minimum;
-  }
-};
-Quench quench(const Loss& loss, const Eigen::VectorXd& x0, const MinimizerOptions& minimizer,
-              double eigen_cutoff);
 
 }  // namespace lossland

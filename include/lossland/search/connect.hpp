@@ -116,7 +116,8 @@ struct ConnectResult {
 using ConnectCallback = std::function<bool(const ConnectStats&)>;
 
 /// Connected sets of minima through the stored transition states: label per minimum,
-/// 0..count-1, the set holding the lowest minimum first.
+/// 0..count-1 in ascending order of each set's lowest minimum (ties by lowest id), the same
+/// numbering as graph::TransitionNetwork::components(); the set of the lowest minimum is 0.
 std::vector<int> connected_components(const db::Landscape& land, int* count = nullptr);
 
 /// Refines a guess (a band maximum, or any point) to a transition state, Newton-polishes it,
