@@ -25,7 +25,7 @@ using db::detail::SaveKind;
 
 namespace {
 
-const fs::path kData = fs::path(__FILE__).parent_path().parent_path() / "data";
+const fs::path kData = fs::path(LOSSLAND_DATA_DIR).parent_path() / "tests" / "data";
 
 /// An attribute of object `object` (a path) read with the HDF5 C API: its type class, and its
 /// value as text for strings; `variable_utf8` tells whether a string is variable-length UTF-8.
