@@ -14,6 +14,7 @@
 #include "lossland/analysis/sensitivity.hpp"
 #include "lossland/graph/disconnectivity.hpp"
 #include "lossland/graph/render.hpp"
+#include "util/html_escape.hpp"
 
 namespace lossland::analysis {
 
@@ -63,21 +64,6 @@ std::string read_bytes(const std::string& path) {
   return s.str();
 }
 
-std::string escape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    if (c == '<')
-      o += "&lt;";
-    else if (c == '>')
-      o += "&gt;";
-    else if (c == '&')
-      o += "&amp;";
-    else
-      o += c;
-  }
-  return o;
-}
-
 std::string num(double v, const char* fmt = "%.6g") {
   if (std::isnan(v)) return "&ndash;";
   char buf[64];
@@ -94,7 +80,7 @@ double column_value(const db::Landscape& land, const std::string& name, std::siz
 }
 
 std::string img_tag(const std::string& png_path, const std::string& alt) {
-  return "<img alt=\"" + escape(alt) + "\" src=\"data:image/png;base64," +
+  return "<img alt=\"" + lossland::detail::html_escape(alt) + "\" src=\"data:image/png;base64," +
          base64_encode(read_bytes(png_path)) + "\">";
 }
 
@@ -133,7 +119,8 @@ ReportResult write_report(const db::Landscape& land, const std::string& dir,
   std::string layers;
   for (int l : land.model.layers) layers += (layers.empty() ? "" : "-") + std::to_string(l);
   const std::string title = options.title.empty() ? "lossland report" : options.title;
-  h << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" << escape(title)
+  h << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>"
+    << lossland::detail::html_escape(title)
     << "</title>\n<style>\n"
        "body{font-family:sans-serif;margin:24px;color:#222;max-width:1300px}\n"
        "table{border-collapse:collapse;font-size:13px}\n"
@@ -144,11 +131,11 @@ ReportResult write_report(const db::Landscape& land, const std::string& dir,
        ".card h3{margin:2px 0 6px 0;font-size:14px}\n.card img{display:block;margin:4px 0}\n"
        ".pics{display:flex;gap:6px;align-items:flex-start}\n.note{color:#555;font-size:13px}\n"
        "</style></head><body>\n";
-  h << "<h1>" << escape(title) << "</h1>\n";
+  h << "<h1>" << lossland::detail::html_escape(title) << "</h1>\n";
   h << "<p>Model " << layers << " (" << to_string(land.model.activation)
     << " hidden units), loss = cross-entropy + " << num(land.model.lambda, "%g")
     << " &middot; |w|<sup>2</sup> over " << to_string(land.model.regularize)
-    << " parameters; dataset <b>" << escape(land.dataset.name) << "</b> ("
+    << " parameters; dataset <b>" << lossland::detail::html_escape(land.dataset.name) << "</b> ("
     << land.dataset.num_samples() << " samples). " << M << " minima, "
     << land.transition_states.size() << " transition states.</p>\n";
   h << "<p><b>Bad minima</b> (training AUC &lt; 1): " << bad << " of " << M
@@ -162,7 +149,7 @@ ReportResult write_report(const db::Landscape& land, const std::string& dir,
     result.note =
         "no disconnectivity graph: the database holds no transition states yet (run `lossland "
         "connect DB --all` first)";
-    h << "<p class=\"note\">Not drawn: " << escape(result.note) << ".</p>\n";
+    h << "<p class=\"note\">Not drawn: " << lossland::detail::html_escape(result.note) << ".</p>\n";
   } else {
     try {
       graph::GraphPanel panel;
@@ -196,11 +183,13 @@ ReportResult write_report(const db::Landscape& land, const std::string& dir,
         h << "<p class=\"note\">Left out of the graph (as in the paper): the all-zero network, "
              "minimum "
           << panel.tree.minima_omitted.front() << " (AUC 0.5), and its transition states.</p>\n";
-      for (const auto& n : panel.tree.notes) h << "<p class=\"note\">" << escape(n) << "</p>\n";
+      for (const auto& n : panel.tree.notes)
+        h << "<p class=\"note\">" << lossland::detail::html_escape(n) << "</p>\n";
       result.has_disconnectivity_graph = true;
     } catch (const std::exception& e) {
       result.note = std::string("no disconnectivity graph: ") + e.what();
-      h << "<p class=\"note\">Not drawn: " << escape(result.note) << ".</p>\n";
+      h << "<p class=\"note\">Not drawn: " << lossland::detail::html_escape(result.note)
+        << ".</p>\n";
     }
   }
 

@@ -37,23 +37,6 @@ font-size:12px;pointer-events:none;box-shadow:1px 1px 3px #aaa}
 #verdict{font-size:9px;color:#888;word-break:break-all}
 )CSS";
 
-std::string html_escape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    if (c == '<')
-      o += "&lt;";
-    else if (c == '>')
-      o += "&gt;";
-    else if (c == '&')
-      o += "&amp;";
-    else if (c == '"')
-      o += "&quot;";
-    else
-      o += c;
-  }
-  return o;
-}
-
 namespace {
 
 /// JSON inside <script>: "</" would end the element, so it is written "<\/" (the same string).

@@ -4,11 +4,15 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+
 #include <vector>
+#include "util/html_escape.hpp"
 
 #include "lossland/view/landscape_page.hpp"
 
 namespace lossland::view::detail {
+
+using lossland::detail::html_escape;
 
 /// PNG data URIs of the network diagram and (two inputs only) sensitivity map of each minimum
 /// in `ids`, drawn by the `analyze --report` renderers: {"ID": {"network": URI, "sensitivity":
@@ -26,8 +30,5 @@ extern const char* const kPageScript;
 extern const char* const kPageScriptControls;
 /// The page's style sheet.
 extern const char* const kPageStyle;
-
-/// `s` with <, > and & escaped for HTML text.
-std::string html_escape(const std::string& s);
 
 }  // namespace lossland::view::detail
