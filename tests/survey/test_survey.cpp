@@ -85,6 +85,49 @@ TEST(Survey, RunsSummarisesAndResumesWithoutRedoingWork) {
   for (const auto& f : figures) EXPECT_GT(fs::file_size(f), 1000u) << f;
 }
 
+/// A landscape resumes after the last stage its database records, and does every later one: a
+/// landscape that says it finished basin-hopping is connected again (to the same transition
+/// states), one that finished connect is analysed again, one that finished EI draws its graph.
+TEST(Survey, ResumesAfterTheLastStageItRecorded) {
+  SurveyOptions o;
+  o.hidden = {1};
+  o.lambdas = {1e-2};
+  const lossland::testing::TempDir dir("survey_resume");
+  o.out_dir = dir.string();
+  o.threads = 1;
+  o.ei = false;
+  prepare_directory(o);
+  run_landscapes(o, 0, 1);
+  const fs::path file = fs::path(o.out_dir) / landscape_file(o, 1, 1e-2);
+  const fs::path png = fs::path(file).replace_extension(".png");
+  const db::Landscape done = db::read(file.string());
+  ASSERT_EQ(done.notes.at("survey_stage"), "graph");
+  ASSERT_EQ(done.minima_columns.count("auc"), 1u);
+  ASSERT_GT(done.transition_states.size(), 0u);
+  for (const std::string stage : {"bh", "connect", "ei"}) {
+    // What the stages after `stage` make is taken away: the resumed run has to make it again.
+    db::Landscape land = done;
+    land.notes["survey_stage"] = stage;
+    if (stage == "bh") {
+      land.transition_states.clear();
+      land.ts_columns.clear();
+    }
+    if (stage != "ei") land.minima_columns.erase("auc");
+    db::write(file.string(), land);
+    fs::remove(png);
+    run_landscapes(o, 0, 1);
+    const db::Landscape again = db::read(file.string());
+    EXPECT_EQ(again.notes.at("survey_stage"), "graph") << stage;
+    EXPECT_TRUE(fs::exists(png)) << stage;
+    ASSERT_EQ(again.minima.size(), done.minima.size()) << stage;
+    ASSERT_EQ(again.transition_states.size(), done.transition_states.size()) << stage;
+    for (std::size_t t = 0; t < done.transition_states.size(); ++t)
+      EXPECT_EQ(again.transition_states[t].energy, done.transition_states[t].energy) << stage;
+    ASSERT_EQ(again.minima_columns.count("auc"), 1u) << stage;
+    EXPECT_EQ(again.minima_columns.at("auc"), done.minima_columns.at("auc")) << stage;
+  }
+}
+
 TEST(Survey, SameDatabasesWhateverTheSplitOverRanks) {
   SurveyOptions o;
   o.hidden = {1, 2};
