@@ -13,8 +13,8 @@ namespace {
 
 /// The columns every listing of points starts with: id, energy, grad_rms and the lowest Hessian
 /// eigenvalue (0 where none is stored) as field `eigenvalue` under heading `header`.
-std::vector<Column> point_columns(const std::function<const db::StoredPoint&(std::size_t)>& p,
-                                  const std::string& eigenvalue, const std::string& header) {
+std::vector<QueryColumn> point_columns(const std::function<const db::StoredPoint&(std::size_t)>& p,
+                                       const std::string& eigenvalue, const std::string& header) {
   // name, header, width, text format, CSV format, integer, shown in, JSON key, text if not finite
   return {{"id", "", 6, "", "", true, kInAll, "", "", [](std::size_t r) { return double(r); }},
           {"energy", "", 22, "%.15g", "%.17g", false, kInAll, "", "",
@@ -30,7 +30,7 @@ std::vector<Column> point_columns(const std::function<const db::StoredPoint&(std
 }  // namespace
 
 void query_minima(const QueryArgs& a) {
-  const Format format = format_of(a.json, a.csv);
+  const QueryFormat format = format_of(a.json, a.csv);
   const Context ctx(a.db, kLowestEigenvalue);
   const db::Landscape& land = ctx.land;
   const std::vector<int> cls = symmetry_classes(ctx);
@@ -40,7 +40,7 @@ void query_minima(const QueryArgs& a) {
     if (ts.min2 != ts.min1) ++degree[ts.min2];
   }
   const auto& m = land.minima;
-  Listing l;
+  QueryListing l;
   l.rows = m.size();
   l.columns = point_columns([&](std::size_t r) -> const db::StoredPoint& { return m[r]; },
                             "min_eigenvalue", "min_eigval");
@@ -73,14 +73,14 @@ void query_minima(const QueryArgs& a) {
 }
 
 void query_ts(const QueryArgs& a) {
-  const Format format = format_of(a.json, a.csv);
+  const QueryFormat format = format_of(a.json, a.csv);
   const Context ctx(a.db, kLowestEigenvalue);
   const db::Landscape& land = ctx.land;
   const auto& ts = land.transition_states;
   const auto barrier = [&](std::size_t r, std::int64_t min) {
     return ts[r].energy - land.minima[min].energy;
   };
-  Listing l;
+  QueryListing l;
   l.rows = ts.size();
   l.columns = point_columns([&](std::size_t r) -> const db::StoredPoint& { return ts[r]; },
                             "neg_eigenvalue", "neg_eigval");
@@ -121,7 +121,7 @@ void query_stats(const QueryArgs& a) {
   using S = std::string;
   const auto num = [](auto v) { return std::to_string(v); };
   // JSON key, text label, JSON value, text ("" leaves the line out)
-  const std::vector<Entry> entries = {
+  const std::vector<ReportEntry> entries = {
       {"database", "database", [&] { return J(a.db); }, [&] { return a.db; }},
       {"minima", "minima", [&] { return J(M); },
        [&] { return num(M) + " (" + num(distinct) + " up to the dataset's symmetries too)"; }},
@@ -147,9 +147,9 @@ void query_stats(const QueryArgs& a) {
                 " (its connected set: " + num(ctx.comps.sizes[0]) + " minima)";
        }},
   };
-  const Format format = a.json ? Format::Json : Format::Table;
+  const QueryFormat format = a.json ? QueryFormat::Json : QueryFormat::Table;
   write_entries(entries, format, 20);
-  if (format == Format::Table && T == 0 && M > 1)
+  if (format == QueryFormat::Table && T == 0 && M > 1)
     std::printf("note: no transition states yet; run lossland connect %s --all\n", a.db.c_str());
 }
 

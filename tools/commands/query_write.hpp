@@ -28,7 +28,7 @@ enum ShownIn : unsigned {
 };
 
 /// One column of a listing.
-struct Column {
+struct QueryColumn {
   std::string name;    ///< field name for --sort/--where/--columns; the CSV heading
   std::string header;  ///< heading in the table (defaults to name where empty)
   int width = 12;      ///< width of the table column, right-aligned; range >= 1
@@ -44,16 +44,16 @@ struct Column {
 };
 
 /// The output format of a listing or report.
-enum class Format { Table, Csv, Json };
+enum class QueryFormat { Table, Csv, Json };
 
 /// The format that --json / --csv ask for (Table without either).
-Format format_of(bool json, bool csv);
+QueryFormat format_of(bool json, bool csv);
 
 /// A listing: columns over rows, the stored 1-D columns as further fields, and the few lines
 /// around the rows.
-struct Listing {
-  std::size_t rows = 0;         ///< the number of rows
-  std::vector<Column> columns;  ///< the listing's own fields, in the order printed
+struct QueryListing {
+  std::size_t rows = 0;              ///< the number of rows
+  std::vector<QueryColumn> columns;  ///< the listing's own fields, in the order printed
   /// Stored per-point columns (/minima or /transition_states): each 1-D one is a field after
   /// `columns`, printed where --columns, --where or --sort name it. Null: none.
   const std::map<std::string, Eigen::MatrixXd>* stored = nullptr;
@@ -70,19 +70,19 @@ struct Listing {
 /// Fields that --columns, --where and --sort name are printed after the listing's own columns,
 /// each once and none that the output already has under its name. Throws std::invalid_argument
 /// (before printing anything) for an unknown field or a negative --limit.
-void write_listing(const Listing& l, const ListOptions& o, Format f);
+void write_listing(const QueryListing& l, const ListOptions& o, QueryFormat f);
 
 /// One entry of a key-value report.
-struct Entry {
+struct ReportEntry {
   std::string key;                       ///< JSON key; "": not in JSON
   std::string label;                     ///< label of the text line; "": not in the text
   std::function<nlohmann::json()> json;  ///< the JSON value
   std::function<std::string()> text;     ///< the text after the label; "": the line is left out
 };
 
-/// Prints `entries` as one JSON object (Format::Json) or as lines "LABEL TEXT" with the label
+/// Prints `entries` as one JSON object (QueryFormat::Json) or as lines "LABEL TEXT" with the label
 /// padded to `label_width` characters.
-void write_entries(const std::vector<Entry>& entries, Format f, int label_width);
+void write_entries(const std::vector<ReportEntry>& entries, QueryFormat f, int label_width);
 
 /// printf of one double, as a std::string.
 std::string printf_double(const std::string& format, double v);
