@@ -111,6 +111,8 @@ TEST(Survey, ResumesAfterTheLastStageItRecorded) {
     if (stage == "bh") {
       land.transition_states.clear();
       land.ts_columns.clear();
+      land.ts_branches.clear();
+      land.paths.clear();
     }
     if (stage != "ei") land.minima_columns.erase("auc");
     db::write(file.string(), land);
