@@ -57,6 +57,19 @@ inline db::Landscape make_landscape(const std::vector<double>& minima,
   return land;
 }
 
+/// The hand-made network of the query tests: minima 0..5 in the sets {0,1,2,3} and {4,5}
+/// (3 the global minimum, 3 and 5 the lowest of their sets), seven transition states (two
+/// between 0 and 1, a self-loop at 3), and an AUC column (1, 0.75, 1, 1, 0.5, 1).
+inline db::Landscape hand_network() {
+  db::Landscape land = make_landscape(
+      {0.5, 1.0, 2.0, 0.1, 1.5, 0.2},
+      {{0, 1, 5.0}, {0, 1, 3.0}, {1, 2, 4.0}, {0, 2, 9.0}, {2, 3, 6.0}, {4, 5, 2.0}, {3, 3, 7.0}});
+  Eigen::MatrixXd auc(6, 1);
+  auc << 1.0, 0.75, 1.0, 1.0, 0.5, 1.0;
+  land.minima_columns["auc"] = auc;
+  return land;
+}
+
 /// Random landscape: M minima with energies in [0, 1); T transition states between random
 /// pairs (self-loops included) with energy above both ends.
 inline db::Landscape random_landscape(int M, int T, unsigned seed) {

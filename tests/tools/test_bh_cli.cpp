@@ -13,6 +13,7 @@
 #include "lossland/db/database.hpp"
 #include "lossland/model/mlp_loss.hpp"
 #include "lossland/optimize/stationary.hpp"
+#include "temp_dir_fixture.hpp"
 #include "test_tmpdir.hpp"
 
 using namespace lossland;
@@ -27,11 +28,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class BhCli : public ::testing::Test {
+class BhCli : public lossland::testing::TempDirTest {
  protected:
-  void SetUp() override { dir_ = lossland::testing::unique_temp_dir("bhcli"); }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  BhCli() : TempDirTest("bhcli") {}
 
   /// A small finished database: XOR, N_h = 2, lambda = 1e-4.
   std::string small_db() {
@@ -42,8 +41,6 @@ class BhCli : public ::testing::Test {
   }
 
   /// `lossland ARGS` must fail with exit 2 and a message holding every string in `expect`.
-
-  fs::path dir_;
 };
 
 /// The database as read back must be self-consistent and its minima genuine: shapes agree with

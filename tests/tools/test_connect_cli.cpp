@@ -11,6 +11,7 @@
 #include "lossland/model/mlp_loss.hpp"
 #include "lossland/model/symmetry.hpp"
 #include "lossland/optimize/stationary.hpp"
+#include "temp_dir_fixture.hpp"
 #include "test_tmpdir.hpp"
 
 using namespace lossland;
@@ -24,11 +25,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class ConnectCli : public ::testing::Test {
+class ConnectCli : public lossland::testing::TempDirTest {
  protected:
-  void SetUp() override { dir_ = lossland::testing::unique_temp_dir("connectcli"); }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  ConnectCli() : TempDirTest("connectcli") {}
 
   std::string bh_db(const std::string& name, int hidden, const std::string& lambda) {
     const std::string db = path(name);
@@ -37,8 +36,6 @@ class ConnectCli : public ::testing::Test {
     EXPECT_EQ(r.code, 0) << r.out;
     return db;
   }
-
-  fs::path dir_;
 };
 
 /// Every transition state of the file is an index-one saddle of the stored model (recomputed),
