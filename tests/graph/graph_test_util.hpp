@@ -13,6 +13,7 @@
 #include "lossland/db/database.hpp"
 #include "lossland/graph/disconnectivity.hpp"
 #include "lossland/model/dataset.hpp"
+#include "lossland/model/mlp_loss.hpp"
 
 namespace lossland::testing {
 
@@ -55,6 +56,16 @@ inline db::Landscape make_landscape(const std::vector<double>& minima,
     land.transition_states.push_back(s);
   }
   return land;
+}
+
+/// A stored point at w: its energy under `loss` and a unit Hessian spectrum (a stand-in for tests
+/// that do not read the spectrum).
+inline db::StoredPoint point_at(const MlpLoss& loss, const Eigen::VectorXd& w) {
+  db::StoredPoint p;
+  p.coords = w;
+  p.energy = loss.energy(w);
+  p.eigenvalues = Eigen::VectorXd::Ones(w.size());
+  return p;
 }
 
 /// The hand-made network of the query tests: minima 0..5 in the sets {0,1,2,3} and {4,5}

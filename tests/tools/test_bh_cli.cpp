@@ -17,13 +17,7 @@
 #include "test_tmpdir.hpp"
 
 using namespace lossland;
-using lossland::testing::CliRun;
-using lossland::testing::contains;
-using lossland::testing::expect_user_error;
-using lossland::testing::run_and_kill;
-using lossland::testing::run_cli;
-using lossland::testing::run_cli_json;
-using lossland::testing::slurp;
+using namespace lossland::testing;
 namespace fs = std::filesystem;
 
 namespace {
@@ -34,10 +28,7 @@ class BhCli : public lossland::testing::TempDirTest {
 
   /// A small finished database: XOR, N_h = 2, lambda = 1e-4.
   std::string small_db() {
-    const std::string db = path("small.h5");
-    const CliRun r = run_cli("bh " + db + " --hidden 2 --lambda 1e-4 --steps 300 --threads 1");
-    EXPECT_EQ(r.code, 0) << r.out;
-    return db;
+    return bh_database(path("small.h5"), "--hidden 2 --lambda 1e-4 --steps 300 --threads 1");
   }
 
   /// `lossland ARGS` must fail with exit 2 and a message holding every string in `expect`.

@@ -15,12 +15,7 @@
 #include "test_tmpdir.hpp"
 
 using namespace lossland;
-using lossland::testing::CliRun;
-using lossland::testing::contains;
-using lossland::testing::expect_user_error;
-using lossland::testing::run_and_kill;
-using lossland::testing::run_cli;
-using lossland::testing::run_cli_json;
+using namespace lossland::testing;
 namespace fs = std::filesystem;
 
 namespace {
@@ -30,11 +25,8 @@ class ConnectCli : public lossland::testing::TempDirTest {
   ConnectCli() : TempDirTest("connectcli") {}
 
   std::string bh_db(const std::string& name, int hidden, const std::string& lambda) {
-    const std::string db = path(name);
-    const CliRun r = run_cli("bh " + db + " --hidden " + std::to_string(hidden) + " --lambda " +
-                             lambda + " --threads 2");
-    EXPECT_EQ(r.code, 0) << r.out;
-    return db;
+    return bh_database(
+        path(name), "--hidden " + std::to_string(hidden) + " --lambda " + lambda + " --threads 2");
   }
 };
 

@@ -16,10 +16,7 @@
 #include "test_tmpdir.hpp"
 
 using namespace lossland;
-using lossland::testing::CliRun;
-using lossland::testing::run_and_kill;
-using lossland::testing::run_cli;
-using lossland::testing::slurp;
+using namespace lossland::testing;
 namespace fs = std::filesystem;
 
 namespace {
