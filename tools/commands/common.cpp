@@ -107,8 +107,8 @@ void add_seed_option(CLI::App* command, std::uint64_t& seed, const std::string& 
           "UINT64"));
 }
 
-void add_tree_options(CLI::App* c, graph::DisconnectivityOptions& tree,
-                      std::string& level_spacing, std::string& top) {
+void add_tree_options(CLI::App* c, graph::DisconnectivityOptions& tree, std::string& level_spacing,
+                      std::string& top) {
   c->add_option("--levels", tree.levels, "Number of threshold levels (2..10000)")
       ->capture_default_str();
   c->add_option("--spacing", tree.spacing,
