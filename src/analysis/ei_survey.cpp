@@ -254,10 +254,7 @@ void draw_ei_survey(const std::vector<EiSurveyRow>& rows, const std::string& pat
     text_at(cr, 0, 0, "EI capacity: N_h > " + std::to_string(threshold));
     cairo_restore(cr);
 
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_set_line_width(cr, 1.2);
-    cairo_rectangle(cr, x0, y0, pw, ph);
-    cairo_stroke(cr);
+    render::stroke_frame(cr, x0, y0, pw, ph, 1.2);
     // Ticks.
     cairo_set_font_size(cr, 12);
     for (int h = static_cast<int>(std::ceil(xlo)); h <= static_cast<int>(std::floor(xhi)); ++h) {

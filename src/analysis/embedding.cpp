@@ -68,20 +68,16 @@ EmbeddedPoint embed_and_classify(const db::Landscape& landscape, const Eigen::Ve
 std::vector<EmbeddedPoint> embed_landscape(const db::Landscape& landscape, int into_hidden,
                                            const EmbeddingOptions& options) {
   std::vector<EmbeddedPoint> out;
-  for (std::size_t i = 0; i < landscape.minima.size(); ++i) {
-    EmbeddedPoint p =
-        embed_and_classify(landscape, landscape.minima[i].coords, into_hidden, options);
-    p.id = static_cast<std::int64_t>(i);
-    p.is_minimum = true;
-    out.push_back(p);
-  }
-  for (std::size_t i = 0; i < landscape.transition_states.size(); ++i) {
-    EmbeddedPoint p =
-        embed_and_classify(landscape, landscape.transition_states[i].coords, into_hidden, options);
-    p.id = static_cast<std::int64_t>(i);
-    p.is_minimum = false;
-    out.push_back(p);
-  }
+  auto embed_all = [&](const auto& points, bool is_minimum) {
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      EmbeddedPoint p = embed_and_classify(landscape, points[i].coords, into_hidden, options);
+      p.id = static_cast<std::int64_t>(i);
+      p.is_minimum = is_minimum;
+      out.push_back(p);
+    }
+  };
+  embed_all(landscape.minima, true);
+  embed_all(landscape.transition_states, false);
   return out;
 }
 

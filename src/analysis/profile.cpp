@@ -122,10 +122,7 @@ void draw_profile(const PathwayProfile& prof, const std::string& path, const std
   };
   cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size(cr, 12);
-  cairo_set_source_rgb(cr, 0, 0, 0);
-  cairo_set_line_width(cr, 1);
-  cairo_rectangle(cr, left, top, pw, ph);
-  cairo_stroke(cr);
+  render::stroke_frame(cr, left, top, pw, ph, 1);
   for (const double e : graph::nice_ticks(e_lo, e_hi, 6)) {
     cairo_move_to(cr, left - 5, Y(e));
     cairo_line_to(cr, left, Y(e));

@@ -212,10 +212,7 @@ void paint_sensitivity_map(cairo_t* cr, const SensitivityMap& map, const Dataset
   cairo_restore(cr);
 
   // Frame, ticks, labels.
-  cairo_set_source_rgb(cr, 0, 0, 0);
-  cairo_set_line_width(cr, 1);
-  cairo_rectangle(cr, left, top, side, side);
-  cairo_stroke(cr);
+  render::stroke_frame(cr, left, top, side, side, 1);
   cairo_set_font_size(cr, 11);
   for (double t = -0.5; t <= 1.5 + 1e-9; t += 0.5) {
     if (t < lo || t > hi) continue;

@@ -34,6 +34,15 @@ class CairoOutput {
   bool finished_ = false;
 };
 
+/// A black frame of the given line width around the rectangle (x, y, w, h): the plot frame of
+/// lossland's figures. Leaves the source black and the line width set.
+inline void stroke_frame(cairo_t* cr, double x, double y, double w, double h, double line_width) {
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  cairo_set_line_width(cr, line_width);
+  cairo_rectangle(cr, x, y, w, h);
+  cairo_stroke(cr);
+}
+
 /// Lower-case extension of a path without the dot ("" if none).
 std::string extension_of(const std::string& path);
 

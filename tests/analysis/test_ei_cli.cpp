@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "analysis/ei_test_util.hpp"
 #include "lossland/analysis/ei.hpp"
 #include "lossland/db/database.hpp"
-#include "lossland/optimize/minimizer.hpp"
 
 namespace {
 
@@ -28,26 +28,16 @@ using lossland::testing::CliRun;
 const auto run = lossland::testing::run_cli;
 
 db::Landscape make_landscape(int H, double lambda, int minima, unsigned seed) {
-  db::Landscape land;
-  land.model.layers = {2, H, 2};
-  land.model.lambda = lambda;
-  land.dataset = xor_dataset();
-  land.created_by = "test";
-  const MlpLoss loss(land.dataset, land.model);
+  const int P = lossland::analysis::ei_test::spec_of(2, H).num_params();
   std::mt19937 gen(seed);
   std::normal_distribution<double> nd;
+  std::vector<Eigen::VectorXd> starts;
   for (int m = 0; m < minima; ++m) {
-    Eigen::VectorXd x0(land.num_params());
+    Eigen::VectorXd x0(P);
     for (int i = 0; i < x0.size(); ++i) x0[i] = nd(gen);
-    const MinimizerResult r = minimize(loss, x0);
-    db::StoredPoint p;
-    p.energy = r.energy;
-    p.coords = r.x;
-    p.grad_rms = r.grad_rms;
-    p.eigenvalues = Eigen::VectorXd::Zero(land.num_params());
-    land.minima.push_back(p);
+    starts.push_back(x0);
   }
-  return land;
+  return lossland::analysis::ei_test::quenched_landscape(H, lambda, starts);
 }
 
 class EiCli : public ::testing::Test {

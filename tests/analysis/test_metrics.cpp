@@ -1,6 +1,7 @@
 /// Per-point metrics and sensitivity maps against hand-built networks with known answers.
 #include <gtest/gtest.h>
 
+#include "graph/graph_test_util.hpp"
 #include "test_tmpdir.hpp"
 
 #include <cmath>
@@ -211,11 +212,7 @@ TEST(AnalyzeLandscape, FillsAndReplacesColumns) {
   const MlpLoss loss(land.dataset, land.model);
   for (const Eigen::VectorXd& w :
        {Eigen::VectorXd(ideal_rule_network(1000, 3)), Eigen::VectorXd(Eigen::VectorXd::Zero(12))}) {
-    db::StoredPoint p;
-    p.coords = w;
-    p.energy = loss.energy(w);
-    p.eigenvalues = Eigen::VectorXd::Ones(12);
-    land.minima.push_back(p);
+    land.minima.push_back(lossland::testing::point_at(loss, w));
   }
   db::StoredTransitionState t;
   t.coords = ideal_rule_network(1000, 3, -1);

@@ -1,6 +1,7 @@
 /// The HTML report: self-contained (pictures inlined), one table row per minimum.
 #include <gtest/gtest.h>
 
+#include "graph/graph_test_util.hpp"
 #include "test_tmpdir.hpp"
 
 #include <filesystem>
@@ -33,11 +34,7 @@ TEST(Report, WritesSelfContainedPage) {
   Eigen::VectorXd w(12);
   w << 3, -3, -3, 3, -1.5, -1.5, 0, 0, 2, 2, 0, 2;
   for (const Eigen::VectorXd& x : {w, Eigen::VectorXd(Eigen::VectorXd::Zero(12))}) {
-    db::StoredPoint p;
-    p.coords = x;
-    p.energy = loss.energy(x);
-    p.eigenvalues = Eigen::VectorXd::Ones(12);
-    land.minima.push_back(p);
+    land.minima.push_back(lossland::testing::point_at(loss, x));
   }
   db::StoredTransitionState t;
   t.coords = 0.5 * w;

@@ -280,18 +280,10 @@ TEST_F(DatabaseTest, CoordsWithWrongColumnCount) {
   const auto p = path("coords.h5");
   const Landscape ls = full_landscape(3);
   db::write(p, ls);
-  {
-    RawFile f(p);
-    ASSERT_GE(H5Ldelete(f.id, "/minima/coords", H5P_DEFAULT), 0);
-    const hsize_t dims[2] = {3, static_cast<hsize_t>(ls.num_params() + 1)};
-    const hid_t space = H5Screate_simple(2, dims, nullptr);
-    const hid_t set = H5Dcreate2(f.id, "/minima/coords", H5T_IEEE_F64LE, space, H5P_DEFAULT,
-                                 H5P_DEFAULT, H5P_DEFAULT);
-    const std::vector<double> zeros(dims[0] * dims[1], 0.0);
-    H5Dwrite(set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, zeros.data());
-    H5Dclose(set);
-    H5Sclose(space);
-  }
+  const std::vector<hsize_t> dims = {3, static_cast<hsize_t>(ls.num_params() + 1)};
+  const std::vector<double> zeros(dims[0] * dims[1], 0.0);
+  lossland::testing::replace_dataset(p, "/minima/coords", dims, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                                     zeros.data());
   expect_read_error(p, "/minima/coords");
 }
 

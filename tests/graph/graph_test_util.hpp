@@ -13,6 +13,7 @@
 #include "lossland/db/database.hpp"
 #include "lossland/graph/disconnectivity.hpp"
 #include "lossland/model/dataset.hpp"
+#include "lossland/model/mlp_loss.hpp"
 
 namespace lossland::testing {
 
@@ -54,6 +55,29 @@ inline db::Landscape make_landscape(const std::vector<double>& minima,
     s.min2 = ts[t].b;
     land.transition_states.push_back(s);
   }
+  return land;
+}
+
+/// A stored point at w: its energy under `loss` and a unit Hessian spectrum (a stand-in for tests
+/// that do not read the spectrum).
+inline db::StoredPoint point_at(const MlpLoss& loss, const Eigen::VectorXd& w) {
+  db::StoredPoint p;
+  p.coords = w;
+  p.energy = loss.energy(w);
+  p.eigenvalues = Eigen::VectorXd::Ones(w.size());
+  return p;
+}
+
+/// The hand-made network of the query tests: minima 0..5 in the sets {0,1,2,3} and {4,5}
+/// (3 the global minimum, 3 and 5 the lowest of their sets), seven transition states (two
+/// between 0 and 1, a self-loop at 3), and an AUC column (1, 0.75, 1, 1, 0.5, 1).
+inline db::Landscape hand_network() {
+  db::Landscape land = make_landscape(
+      {0.5, 1.0, 2.0, 0.1, 1.5, 0.2},
+      {{0, 1, 5.0}, {0, 1, 3.0}, {1, 2, 4.0}, {0, 2, 9.0}, {2, 3, 6.0}, {4, 5, 2.0}, {3, 3, 7.0}});
+  Eigen::MatrixXd auc(6, 1);
+  auc << 1.0, 0.75, 1.0, 1.0, 0.5, 1.0;
+  land.minima_columns["auc"] = auc;
   return land;
 }
 

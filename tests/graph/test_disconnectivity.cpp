@@ -11,8 +11,7 @@
 using namespace lossland;
 using graph::DisconnectivityOptions;
 using graph::DisconnectivityTree;
-using lossland::testing::common_ancestor;
-using lossland::testing::make_landscape;
+using namespace lossland::testing;
 
 namespace {
 

@@ -53,6 +53,13 @@ inline bool contains(const std::string& text, const std::string& what) {
   return text.find(what) != std::string::npos;
 }
 
+/// Makes the database `db` with `lossland bh DB FLAGS` (expected to succeed) and returns its path.
+inline std::string bh_database(const std::string& db, const std::string& flags) {
+  const CliRun r = run_cli("bh " + db + " " + flags);
+  EXPECT_EQ(r.code, 0) << r.out;
+  return db;
+}
+
 /// `lossland ARGS` must fail with exit status 2 and a message holding every string in `expect`.
 inline void expect_user_error(const std::string& args, const std::vector<std::string>& expect) {
   const CliRun r = run_cli(args);

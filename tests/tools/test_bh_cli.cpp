@@ -13,37 +13,25 @@
 #include "lossland/db/database.hpp"
 #include "lossland/model/mlp_loss.hpp"
 #include "lossland/optimize/stationary.hpp"
+#include "temp_dir_fixture.hpp"
 #include "test_tmpdir.hpp"
 
 using namespace lossland;
-using lossland::testing::CliRun;
-using lossland::testing::contains;
-using lossland::testing::expect_user_error;
-using lossland::testing::run_and_kill;
-using lossland::testing::run_cli;
-using lossland::testing::run_cli_json;
-using lossland::testing::slurp;
+using namespace lossland::testing;
 namespace fs = std::filesystem;
 
 namespace {
 
-class BhCli : public ::testing::Test {
+class BhCli : public lossland::testing::TempDirTest {
  protected:
-  void SetUp() override { dir_ = lossland::testing::unique_temp_dir("bhcli"); }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  BhCli() : TempDirTest("bhcli") {}
 
   /// A small finished database: XOR, N_h = 2, lambda = 1e-4.
   std::string small_db() {
-    const std::string db = path("small.h5");
-    const CliRun r = run_cli("bh " + db + " --hidden 2 --lambda 1e-4 --steps 300 --threads 1");
-    EXPECT_EQ(r.code, 0) << r.out;
-    return db;
+    return bh_database(path("small.h5"), "--hidden 2 --lambda 1e-4 --steps 300 --threads 1");
   }
 
   /// `lossland ARGS` must fail with exit 2 and a message holding every string in `expect`.
-
-  fs::path dir_;
 };
 
 /// The database as read back must be self-consistent and its minima genuine: shapes agree with

@@ -11,34 +11,23 @@
 #include "lossland/model/mlp_loss.hpp"
 #include "lossland/model/symmetry.hpp"
 #include "lossland/optimize/stationary.hpp"
+#include "temp_dir_fixture.hpp"
 #include "test_tmpdir.hpp"
 
 using namespace lossland;
-using lossland::testing::CliRun;
-using lossland::testing::contains;
-using lossland::testing::expect_user_error;
-using lossland::testing::run_and_kill;
-using lossland::testing::run_cli;
-using lossland::testing::run_cli_json;
+using namespace lossland::testing;
 namespace fs = std::filesystem;
 
 namespace {
 
-class ConnectCli : public ::testing::Test {
+class ConnectCli : public lossland::testing::TempDirTest {
  protected:
-  void SetUp() override { dir_ = lossland::testing::unique_temp_dir("connectcli"); }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  ConnectCli() : TempDirTest("connectcli") {}
 
   std::string bh_db(const std::string& name, int hidden, const std::string& lambda) {
-    const std::string db = path(name);
-    const CliRun r = run_cli("bh " + db + " --hidden " + std::to_string(hidden) + " --lambda " +
-                             lambda + " --threads 2");
-    EXPECT_EQ(r.code, 0) << r.out;
-    return db;
+    return bh_database(
+        path(name), "--hidden " + std::to_string(hidden) + " --lambda " + lambda + " --threads 2");
   }
-
-  fs::path dir_;
 };
 
 /// Every transition state of the file is an index-one saddle of the stored model (recomputed),

@@ -13,10 +13,7 @@
 #include "tools/cli_test_util.hpp"
 
 using namespace lossland;
-using lossland::testing::contains;
-using lossland::testing::expect_user_error;
-using lossland::testing::run_cli;
-using lossland::testing::run_cli_json;
+using namespace lossland::testing;
 namespace fs = std::filesystem;
 
 class KineticsCli : public ::testing::Test {

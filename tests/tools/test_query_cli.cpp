@@ -42,16 +42,7 @@ class QueryCli : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("lossland_qcli_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
     // Minima 0..5: sets {0,1,2,3} and {4,5}; minimum 3 is the global minimum.
-    auto land = lossland::testing::make_landscape({0.5, 1.0, 2.0, 0.1, 1.5, 0.2}, {{0, 1, 5.0},
-                                                                                   {0, 1, 3.0},
-                                                                                   {1, 2, 4.0},
-                                                                                   {0, 2, 9.0},
-                                                                                   {2, 3, 6.0},
-                                                                                   {4, 5, 2.0},
-                                                                                   {3, 3, 7.0}});
-    Eigen::MatrixXd auc(6, 1);
-    auc << 1.0, 0.75, 1.0, 1.0, 0.5, 1.0;
-    land.minima_columns["auc"] = auc;
+    const db::Landscape land = lossland::testing::hand_network();
     db_ = (dir_ / "hand.h5").string();
     db::write(db_, land);
   }

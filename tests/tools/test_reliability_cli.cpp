@@ -13,6 +13,7 @@
 
 #include "cli_test_util.hpp"
 #include "lossland/db/database.hpp"
+#include "temp_dir_fixture.hpp"
 #include "test_tmpdir.hpp"
 
 using namespace lossland;
@@ -25,11 +26,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class ReliabilityCli : public ::testing::Test {
+class ReliabilityCli : public lossland::testing::TempDirTest {
  protected:
-  void SetUp() override { dir_ = lossland::testing::unique_temp_dir("reliability"); }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  ReliabilityCli() : TempDirTest("reliability") {}
 
   /// A small connected database: XOR, N_h = 2, lambda = 1e-3 (a few minima and TS).
   std::string small_db(const std::string& name = "small.h5") {
@@ -55,8 +54,6 @@ class ReliabilityCli : public ::testing::Test {
     std::ofstream(path(name)) << rows;
     return path(name);
   }
-
-  fs::path dir_;
 };
 
 }  // namespace

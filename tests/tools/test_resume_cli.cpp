@@ -12,13 +12,11 @@
 
 #include "cli_test_util.hpp"
 #include "lossland/db/database.hpp"
+#include "temp_dir_fixture.hpp"
 #include "test_tmpdir.hpp"
 
 using namespace lossland;
-using lossland::testing::CliRun;
-using lossland::testing::run_and_kill;
-using lossland::testing::run_cli;
-using lossland::testing::slurp;
+using namespace lossland::testing;
 namespace fs = std::filesystem;
 
 namespace {
@@ -44,12 +42,9 @@ void expect_same_landscape(const std::string& a, const std::string& b) {
   EXPECT_EQ(x.run_state.size(), y.run_state.size());
 }
 
-class ResumeCli : public ::testing::Test {
+class ResumeCli : public lossland::testing::TempDirTest {
  protected:
-  void SetUp() override { dir_ = lossland::testing::unique_temp_dir("resume"); }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  fs::path dir_;
+  ResumeCli() : TempDirTest("resume") {}
 };
 
 /// N_h = 6, lambda = 1e-5 (7 minima), 4 walkers x 10 steps a round, 400 quenches:

@@ -14,11 +14,7 @@
 #include "test_tmpdir.hpp"
 
 using namespace lossland;
-using lossland::testing::CliRun;
-using lossland::testing::contains;
-using lossland::testing::expect_user_error;
-using lossland::testing::run_cli;
-using lossland::testing::run_cli_json;
+using namespace lossland::testing;
 
 namespace {
 
@@ -36,23 +32,15 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
-/// The hand-made network of test_query_cli.cpp (sets {0,1,2,3} and {4,5}; 3 and 5 the lowest
-/// of their sets, so they have no escape barrier) with an AUC column and a count column
+/// The hand-made network of the query tests (hand_network(): sets {0,1,2,3} and {4,5}; 3 and 5 the
+/// lowest of their sets, so they have no escape barrier) with an AUC column and a count column
 /// (nonzero_weights) stored as float64, as `analyze` stores it in format_version 1.
 class TourDefects : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto land = lossland::testing::make_landscape({0.5, 1.0, 2.0, 0.1, 1.5, 0.2}, {{0, 1, 5.0},
-                                                                                   {0, 1, 3.0},
-                                                                                   {1, 2, 4.0},
-                                                                                   {0, 2, 9.0},
-                                                                                   {2, 3, 6.0},
-                                                                                   {4, 5, 2.0},
-                                                                                   {3, 3, 7.0}});
-    Eigen::MatrixXd auc(6, 1), nonzero(6, 1);
-    auc << 1.0, 0.75, 1.0, 1.0, 0.5, 1.0;
+    db::Landscape land = lossland::testing::hand_network();
+    Eigen::MatrixXd nonzero(6, 1);
     nonzero << 17, 12, 9, 0, 5, 3;
-    land.minima_columns["auc"] = auc;
     land.minima_columns["nonzero_weights"] = nonzero;
     db_ = (dir_.path() / "hand.h5").string();
     db::write(db_, land);

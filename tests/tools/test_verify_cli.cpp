@@ -11,11 +11,7 @@
 #include "test_tmpdir.hpp"
 
 using namespace lossland;
-using lossland::testing::CliRun;
-using lossland::testing::contains;
-using lossland::testing::expect_user_error;
-using lossland::testing::run_cli;
-using lossland::testing::run_cli_json;
+using namespace lossland::testing;
 namespace fs = std::filesystem;
 
 namespace {

@@ -107,6 +107,44 @@ void add_seed_option(CLI::App* command, std::uint64_t& seed, const std::string& 
           "UINT64"));
 }
 
+void add_tree_options(CLI::App* c, graph::DisconnectivityOptions& tree, std::string& level_spacing,
+                      std::string& top) {
+  c->add_option("--levels", tree.levels, "Number of threshold levels (2..10000)")
+      ->capture_default_str();
+  c->add_option("--spacing", tree.spacing,
+                "Energy between levels (overrides --levels; 0: use --levels)")
+      ->capture_default_str();
+  c->add_option("--level-spacing", level_spacing,
+                "Levels even in E (linear), in ln(E - E_min + eps) (log: resolves branching "
+                "spread over decades above the global minimum), or auto: whichever resolves "
+                "more merges (linear on a tie)")
+      ->check(CLI::IsMember({"auto", "linear", "log"}))
+      ->capture_default_str();
+  c->add_option("--log-offset", tree.log_offset,
+                "eps of log levels (0: half the smallest gap above E_min of a minimum or merge)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  c->add_option("--top", top,
+                "Window top: join (just above the energy where all drawn minima have joined; a "
+                "break mark stands for the transition states above) or highest (the highest "
+                "transition state)")
+      ->check(CLI::IsMember({"join", "highest"}))
+      ->capture_default_str();
+  c->add_option("--emax", tree.max_energy,
+                "Leave out minima and transition states above E (default: keep all)");
+  c->add_flag("--no-zero", tree.omit_zero,
+              "Do not draw the all-zero minimum (|w_r| <= 1e-6 for all r), as the paper does; "
+              "its transition states still join the others (grouped first, pruned after)");
+}
+
+void apply_tree_flags(graph::DisconnectivityOptions& tree, const std::string& level_spacing,
+                      const std::string& top) {
+  tree.level_spacing = level_spacing == "log"      ? graph::LevelSpacing::Log
+                       : level_spacing == "linear" ? graph::LevelSpacing::Linear
+                                                   : graph::LevelSpacing::Auto;
+  tree.top = top == "highest" ? graph::WindowTop::HighestTransitionState : graph::WindowTop::Join;
+}
+
 std::string fmt_g(double v, int digits) {
   return fmt::format("{:.{}g}", v, digits);
 }

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "lossland/db/database.hpp"
+#include "lossland/graph/disconnectivity.hpp"
 #include "lossland/model/dataset.hpp"
 #include "lossland/model/model_for.hpp"
 
@@ -48,6 +49,14 @@ void add_save_interval_option(CLI::App* command, double& seconds);
 
 /// --seed N, an unsigned 64-bit value: a sign ("-1") is refused rather than wrapped to 2^64-1.
 void add_seed_option(CLI::App* command, std::uint64_t& seed, const std::string& help);
+
+/// The tree flags shared by `dgraph` and `view`: --levels, --spacing, --level-spacing,
+/// --log-offset, --top, --emax and --no-zero. --level-spacing (auto, linear, log) and --top
+/// (join, highest) are read into the strings; apply_tree_flags() sets them in `tree`.
+void add_tree_options(CLI::App* command, graph::DisconnectivityOptions& tree,
+                      std::string& level_spacing, std::string& top);
+void apply_tree_flags(graph::DisconnectivityOptions& tree, const std::string& level_spacing,
+                      const std::string& top);
 
 /// Formats a double for tables: %.*g with `digits` significant digits.
 std::string fmt_g(double v, int digits = 10);

@@ -239,11 +239,7 @@ void run_dgraph(DgraphArgs a) {
     throw std::invalid_argument("give either one database or --grid DB1 DB2 ..., not both");
   if (a.out.empty() && !a.json)
     throw std::invalid_argument("nothing to do: give -o graph.svg|png|pdf and/or --json");
-  a.tree.level_spacing = a.level_spacing == "log"      ? graph::LevelSpacing::Log
-                         : a.level_spacing == "linear" ? graph::LevelSpacing::Linear
-                                                       : graph::LevelSpacing::Auto;
-  a.tree.top =
-      a.top == "highest" ? graph::WindowTop::HighestTransitionState : graph::WindowTop::Join;
+  apply_tree_flags(a.tree, a.level_spacing, a.top);
   if (a.paper_colors && a.color.empty()) a.color = "auc";
   a.tree.validate();
   a.render.validate();
@@ -325,29 +321,7 @@ Registrar reg("dgraph", 40, [](CLI::App& app) {
   c->add_option("--grid", a->grid, "Several databases drawn as lettered panels in one figure")
       ->expected(1, -1);
   c->add_option("-o,--output", a->out, "Picture to write: .svg, .png or .pdf");
-  c->add_option("--levels", a->tree.levels, "Number of threshold levels (2..10000)")
-      ->capture_default_str();
-  c->add_option("--spacing", a->tree.spacing,
-                "Energy between levels (overrides --levels; 0: use --levels)");
-  c->add_option("--level-spacing", a->level_spacing,
-                "Levels even in E (linear), in ln(E - E_min + eps) (log: resolves branching "
-                "spread over decades above the global minimum), or auto: whichever resolves "
-                "more merges (linear on a tie)")
-      ->check(CLI::IsMember({"auto", "linear", "log"}))
-      ->capture_default_str();
-  c->add_option("--log-offset", a->tree.log_offset,
-                "eps of log levels (0: half the smallest gap above E_min of a minimum or merge)")
-      ->check(CLI::NonNegativeNumber);
-  c->add_option("--top", a->top,
-                "Window top: join (just above the energy where all drawn minima have joined; a "
-                "break mark stands for the transition states above) or highest (the highest "
-                "transition state)")
-      ->check(CLI::IsMember({"join", "highest"}))
-      ->capture_default_str();
-  c->add_option("--emax", a->tree.max_energy, "Leave out minima and transition states above E");
-  c->add_flag("--no-zero", a->tree.omit_zero,
-              "Do not draw the all-zero minimum (|w_r| <= 1e-6 for all r), as the paper does; "
-              "its transition states still join the others (grouped first, pruned after)");
+  add_tree_options(c, a->tree, a->level_spacing, a->top);
   c->add_option("--color", a->color, "Colour the branch ends by a /minima column (e.g. auc)");
   c->add_option("--color-range", a->color_range,
                 "Pin the colour scale to LO:HI (e.g. 0.5:1 for AUC); default: the data's range");

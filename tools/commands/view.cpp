@@ -38,11 +38,7 @@ void check_output(const std::string& out, const std::string& db) {
 
 void run_view(ViewArgs a) {
   check_output(a.out, a.db);
-  a.page.tree.level_spacing = a.level_spacing == "log"      ? graph::LevelSpacing::Log
-                              : a.level_spacing == "linear" ? graph::LevelSpacing::Linear
-                                                            : graph::LevelSpacing::Auto;
-  a.page.tree.top =
-      a.top == "highest" ? graph::WindowTop::HighestTransitionState : graph::WindowTop::Join;
+  apply_tree_flags(a.page.tree, a.level_spacing, a.top);
   a.page.validate();
   const db::Landscape land = open_landscape(a.db);
   if (a.page.database.empty()) a.page.database = a.db;
@@ -89,30 +85,7 @@ Registrar reg("view", 42, [](CLI::App& app) {
       "  lossland view x3.h5 -o x3.html --no-zero --color robustness --max-pictures 200");
   c->add_option("db", a->db, "Database file")->required();
   c->add_option("-o,--output", a->out, "Page to write (.html)")->required();
-  c->add_option("--levels", a->page.tree.levels, "Number of threshold levels (2..10000)")
-      ->capture_default_str();
-  c->add_option("--spacing", a->page.tree.spacing,
-                "Energy between levels (overrides --levels; 0: use --levels)")
-      ->capture_default_str();
-  c->add_option("--level-spacing", a->level_spacing,
-                "Levels even in E (linear), in ln(E - E_min + eps) (log), or auto: whichever "
-                "resolves more merges (linear on a tie)")
-      ->check(CLI::IsMember({"auto", "linear", "log"}))
-      ->capture_default_str();
-  c->add_option("--log-offset", a->page.tree.log_offset,
-                "eps of log levels (0: half the smallest gap above E_min of a minimum or merge)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  c->add_option("--top", a->top,
-                "Window top: join (just above the energy where all drawn minima have joined) or "
-                "highest (the highest transition state)")
-      ->check(CLI::IsMember({"join", "highest"}))
-      ->capture_default_str();
-  c->add_option("--emax", a->page.tree.max_energy,
-                "Leave out minima and transition states above E (default: keep all)");
-  c->add_flag("--no-zero", a->page.tree.omit_zero,
-              "Do not draw the all-zero minimum (|w_r| <= 1e-6 for all r), as the paper does; "
-              "its transition states still join the others");
+  add_tree_options(c, a->page.tree, a->level_spacing, a->top);
   c->add_option("--color", a->page.color,
                 "Colour the leaves by this /minima column when the page opens (default: auc if "
                 "present, else energy); the page's dropdown offers every numeric column");

@@ -210,7 +210,8 @@ struct EiTrainOptions {
   /// Range [0, 1e7].
   int random_directions = 4000;
   /// Iterations of the concave refinement of the polarize search (projected supergradient ascent
-  /// of phi, the smallest of the polarize conditions, documented in ei.cpp). Range [0, 1e7].
+  /// of phi, the smallest of the polarize conditions, documented in ei_training.cpp).
+  /// Range [0, 1e7].
   int refinement_iterations = 5000;
   /// Seed of the polarize search's random directions.
   std::uint64_t seed = 1;
