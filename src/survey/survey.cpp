@@ -25,6 +25,7 @@
 #include "lossland/graph/disconnectivity.hpp"
 #include "lossland/graph/render.hpp"
 #include "lossland/model/model_for.hpp"
+#include "survey/completeness_summary.hpp"
 #include "util/throttle.hpp"
 
 namespace fs = std::filesystem;
@@ -208,6 +209,7 @@ bool run_one(const SurveyOptions& o, const Dataset& data, const Cell& cell, int 
     ConnectOptions c = o.connect;
     c.threads = inner_threads;
     const auto r = connect_all(loss, index, c, [&](const ConnectStats&) { return periodic(); });
+    record_connect_run(land, r.stats.attempts);
     if (r.status == ConnectStatus::Stopped) {
       save("");
       return false;
@@ -466,6 +468,7 @@ std::vector<LandscapeSummary> summarize(const SurveyOptions& o) {
       connected_components(land, &s.connected_sets);
       if (auto it = land.notes.find("survey_seconds"); it != land.notes.end())
         s.seconds = std::strtod(it->second.c_str(), nullptr);
+      s.completeness = estimate_completeness(land);
       rows.push_back(s);
     }
   }
@@ -484,12 +487,14 @@ void write_summary(const SurveyOptions& o, const std::vector<LandscapeSummary>& 
   {
     std::ofstream csv(dir / "summary.csv");
     csv << "hidden,lambda,minima,distinct_energies,transition_states,ts_per_minimum,"
-           "global_minimum,bad_minima,minima_by_connected_hidden,connected_sets,seconds,database\n";
+           "global_minimum,bad_minima,minima_by_connected_hidden,connected_sets,seconds,database,"
+        << completeness_csv_header() << "\n";
     for (const auto& s : rows) {
-      csv << fmt::format("{},{:.6g},{},{},{},{:.6g},{:.17g},{},{},{},{:.3f},{}\n", s.hidden,
+      csv << fmt::format("{},{:.6g},{},{},{},{:.6g},{:.17g},{},{},{},{:.3f},{},{}\n", s.hidden,
                          s.lambda, s.minima, s.distinct_energies, s.transition_states,
                          s.ts_per_minimum, s.global_minimum, s.bad_minima, connected(s),
-                         s.connected_sets, s.seconds, s.database);
+                         s.connected_sets, s.seconds, s.database,
+                         completeness_csv_fields(s.completeness));
     }
     if (!csv) throw std::runtime_error("cannot write " + (dir / "summary.csv").string());
   }
@@ -506,6 +511,7 @@ void write_summary(const SurveyOptions& o, const std::vector<LandscapeSummary>& 
                       s.bad_minima < 0 ? "-" : std::to_string(s.bad_minima), connected(s),
                       s.connected_sets, s.seconds);
   }
+  md << completeness_table(rows);
   md << fmt::format("\nTotal wall time of this run: {:.1f} s.\n", total_seconds);
   md << "\nMinima are counted once up to the network's symmetries (hidden-node permutations and "
         "sign flips); 'distinct losses' merges minima whose losses agree to 1e-10 (e.g. copies "

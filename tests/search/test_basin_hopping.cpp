@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 #include <random>
 
 #include "lossland/db/landscape_index.hpp"
@@ -159,4 +160,16 @@ TEST(BasinHopping, OptionsValidateNamesTheField) {
   o = {};
   o.walkers = 0;
   EXPECT_THROW(o.validate(), std::invalid_argument);
+  for (auto [field, set] : {std::pair<std::string, std::function<void(BasinHoppingOptions&)>>{
+                                "stop_p_new", [](auto& b) { b.stop_p_new = 1.0; }},
+                            {"stop_quiet", [](auto& b) { b.stop_quiet = -1; }}}) {
+    o = {};
+    set(o);
+    try {
+      o.validate();
+      ADD_FAILURE() << field;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+    }
+  }
 }

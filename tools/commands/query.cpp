@@ -11,6 +11,7 @@
 
 #include "commands/command.hpp"
 #include "commands/common.hpp"
+#include "commands/completeness_report.hpp"
 #include "commands/query_table.hpp"
 #include "commands/selection.hpp"
 #include "lossland/graph/network.hpp"
@@ -537,7 +538,8 @@ void query_stats(const QueryArgs& a) {
                         {"connected_sets", ctx.comps.count},
                         {"largest_connected_set", largest},
                         {"self_loop_transition_states", ctx.net.num_self_loops()},
-                        {"global_minimum", nullptr}};
+                        {"global_minimum", nullptr},
+                        {"completeness", completeness_json(estimate_completeness(land))}};
     if (gmin >= 0) {
       j["global_minimum"] = {{"id", gmin},
                              {"energy", land.minima[gmin].energy},
@@ -557,6 +559,7 @@ void query_stats(const QueryArgs& a) {
   if (gmin >= 0)
     std::printf("global minimum      id %lld, E = %.15g (its connected set: %d minima)\n",
                 static_cast<long long>(gmin), land.minima[gmin].energy, ctx.comps.sizes[0]);
+  print_completeness(estimate_completeness(land));
   if (T == 0 && M > 1)
     std::printf("note: no transition states yet; run lossland connect %s --all\n", a.db.c_str());
 }
