@@ -113,8 +113,10 @@ std::string describe(const CompletenessEstimate& e) {
       "P(new) = {:.3g} (Good-Turing; f1 = {}, f2 = {}, n = {}){}{}. Hits are correlated, not "
       "independent draws: a guide, not a bound (docs/completeness.md)",
       e.chao1, e.chao1_low, e.chao1_high, e.unseen, e.p_new, e.singletons, e.doubletons, e.draws,
-      e.not_quenched > 0 ? fmt::format("; {} minima found by other searches only", e.not_quenched)
-                         : "",
+      e.not_quenched > 0
+          ? fmt::format("; {} minima reached by no quench (the all-zero check, connect)",
+                        e.not_quenched)
+          : "",
       e.status == CompletenessStatus::Partial
           ? fmt::format("; PARTIAL: {} minima have unknown hits", e.unknown_hits)
           : "");

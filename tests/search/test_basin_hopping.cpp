@@ -7,17 +7,13 @@
 #include "lossland/db/landscape_index.hpp"
 #include "lossland/model/mlp_loss.hpp"
 #include "lossland/search/basin_hopping.hpp"
+#include "search/xor_landscape.hpp"
 
 using namespace lossland;
 
 namespace {
 
-db::Landscape empty_landscape(const ModelSpec& s) {
-  db::Landscape l;
-  l.model = s;
-  l.dataset = xor_dataset();
-  return l;
-}
+using lossland::testing::empty_landscape;
 
 /// Brute force: quench from many random points at several scales; keep distinct minima.
 db::Landscape multistart(const MlpLoss& loss, int starts, unsigned seed) {

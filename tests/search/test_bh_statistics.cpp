@@ -6,22 +6,19 @@
 #include <cmath>
 #include <filesystem>
 
+#include "loss_fixture.hpp"
 #include "lossland/db/database.hpp"
 #include "lossland/db/landscape_index.hpp"
 #include "lossland/model/mlp_loss.hpp"
 #include "lossland/search/basin_hopping.hpp"
+#include "search/xor_landscape.hpp"
 #include "test_tmpdir.hpp"
 
 using namespace lossland;
 
 namespace {
 
-db::Landscape empty_landscape(const ModelSpec& s) {
-  db::Landscape l;
-  l.model = s;
-  l.dataset = xor_dataset();
-  return l;
-}
+using lossland::testing::empty_landscape;
 
 const Eigen::MatrixXd& column(const db::Landscape& land, const char* name) {
   return land.minima_columns.at(name);
@@ -286,20 +283,10 @@ TEST(BhStatistics, MinimaAddedOtherwiseHaveNoHits) {
 
 TEST(BhStatistics, WellsSurfaceDerivativesMatchFiniteDifferences) {
   const Wells f(7);
-  Eigen::VectorXd w(7);
-  w << 0.9, 0.3, 0.2, -0.1, 0.4, 0.0, -0.3;
-  Eigen::VectorXd g, gp, gm;
-  Eigen::MatrixXd H, Hp, Hm;
-  f.energy_gradient_hessian(w, g, H);
-  const double h = 1e-6;
-  for (int i = 0; i < 7; ++i) {
-    Eigen::VectorXd a = w, b = w;
-    a[i] += h;
-    b[i] -= h;
-    EXPECT_NEAR(g[i], (f.energy(a) - f.energy(b)) / (2 * h), 1e-7);
-    f.energy_gradient(a, gp);
-    f.energy_gradient(b, gm);
-    for (int j = 0; j < 7; ++j) EXPECT_NEAR(H(i, j), (gp[j] - gm[j]) / (2 * h), 1e-6);
+  for (const auto& well : Wells::wells()) {  // beside each well centre, where it curves most
+    Eigen::VectorXd w(7);
+    w << well.c[0] + 0.5 * well.s, well.c[1] - 0.3 * well.s, 0.2, -0.1, 0.4, 0.0, -0.3;
+    lossland::testing::expect_consistent_derivatives(f, w, 1e-6);
   }
 }
 

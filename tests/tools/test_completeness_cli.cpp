@@ -76,7 +76,9 @@ TEST(CompletenessCli, BhReportsTheEstimateAndKeepsTheStatistics) {
   const CliRun text = run_cli("query " + db + " stats");
   EXPECT_NE(text.out.find("P(next is new)"), std::string::npos) << text.out;
   // A second run adds to the record.
-  const auto k = run_cli_json("bh " + db + kBh + " --seed 4 --steps 100 --stop-after 0 --json");
+  const auto k = run_cli_json("bh " + db +
+                              " --hidden 2 --lambda 1e-4 --seed 4 --steps 100 -j 2 --stop-after 0 "
+                              "--json");
   EXPECT_EQ(k["completeness"]["quenches"], 500);
 }
 

@@ -112,7 +112,7 @@ void run_bh(const BhArgs& a) {
         s.lowest_energy, static_cast<long long>(s.accepted),
         static_cast<long long>(s.failed_quenches), static_cast<long long>(s.non_morse),
         static_cast<long long>(s.saddles));
-    print_completeness(r.completeness, "  ");
+    std::printf("  %s\n", describe(r.completeness).c_str());
   }
 }
 

@@ -35,20 +35,21 @@ nlohmann::json completeness_json(const CompletenessEstimate& e) {
           {"p_new", figure(e.p_new)}};
 }
 
-void print_completeness(const CompletenessEstimate& e, const char* indent) {
+void print_completeness(const CompletenessEstimate& e) {
+  const char* indent = "";
   std::printf("%scompleteness        %s: %s\n", indent, to_string(e.status).c_str(),
               e.message.c_str());
   if (e.quenches >= 0)
     std::printf("%squenches            %lld over the landscape's history\n", indent,
                 static_cast<long long>(e.quenches));
   if (!std::isfinite(e.chao1)) return;
-  std::printf(
-      "%sreached minima      %lld by %lld quenches (f1 = %lld once, f2 = %lld twice)%s\n", indent,
-      static_cast<long long>(e.observed), static_cast<long long>(e.draws),
-      static_cast<long long>(e.singletons), static_cast<long long>(e.doubletons),
-      e.not_quenched
-          ? (" ; " + std::to_string(e.not_quenched) + " more found by other searches only").c_str()
-          : "");
+  std::printf("%sreached minima      %lld by %lld quenches (f1 = %lld once, f2 = %lld twice)%s\n",
+              indent, static_cast<long long>(e.observed), static_cast<long long>(e.draws),
+              static_cast<long long>(e.singletons), static_cast<long long>(e.doubletons),
+              e.not_quenched ? ("; " + std::to_string(e.not_quenched) +
+                                " more reached by no quench (the all-zero check, connect)")
+                                   .c_str()
+                             : "");
   std::printf("%sestimated total     %.4g (Chao1; sd %.3g, 95%% %.4g-%.4g): %.3g never reached\n",
               indent, e.chao1, e.chao1_sd, e.chao1_low, e.chao1_high, e.unseen);
   std::printf("%sP(next is new)      %.3g (Good-Turing f1/n)\n", indent, e.p_new);

@@ -15,8 +15,8 @@ namespace lossland::cli {
 /// Every field of the estimate; unknown counts are -1, unknown figures null.
 nlohmann::json completeness_json(const CompletenessEstimate& e);
 
-/// Prints the estimate as aligned lines ("completeness ...", "  unseen minima ...") to stdout.
-void print_completeness(const CompletenessEstimate& e, const char* indent = "");
+/// Prints the estimate as aligned lines for `query stats` ("completeness ...", "quenches ...").
+void print_completeness(const CompletenessEstimate& e);
 
 /// --stop-rule no-new|estimate, --stop-p-new P, --stop-quiet K (BasinHoppingOptions), with
 /// `prefix` before each help text (e.g. "Basin-hopping: ").
