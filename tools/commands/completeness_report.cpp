@@ -68,7 +68,7 @@ void add_stop_rule_options(CLI::App* c, BasinHoppingOptions& o, const std::strin
                     "estimate (Good-Turing P(new) < --stop-p-new and --stop-quiet quenches "
                     "without a new minimum; docs/completeness.md)")
       ->transform(CLI::CheckedTransformer(rules, CLI::ignore_case))
-      ->default_str("no-new");
+      ->option_text("no-new|estimate (default: no-new)");
   c->add_option("--stop-p-new", o.stop_p_new,
                 prefix + "Estimate rule: stop when P(new) is below this, in (0, 1)")
       ->capture_default_str();
