@@ -10,7 +10,10 @@ namespace {
 void grow_columns(std::map<std::string, Eigen::MatrixXd>& columns) {
   for (auto& [name, col] : columns) {
     col.conservativeResize(col.rows() + 1, col.cols());
-    col.row(col.rows() - 1).setConstant(std::nan(""));
+    const double fresh = name == kHitsColumn         ? 0.0
+                         : name == kFirstFoundColumn ? -1.0
+                                                     : std::nan("");
+    col.row(col.rows() - 1).setConstant(fresh);
   }
 }
 template <class Point>

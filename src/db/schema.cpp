@@ -106,6 +106,16 @@ const std::map<std::string, Entry>& point_entries() {
        {"singular values of A, descending, one row per minimum (min(N*I, hidden nodes) "
         "columns)",
         "1"}},
+      {"hits",
+       {"basin-hopping quenches that ended in this minimum, over the landscape's history "
+        "(returns to a walker's current minimum included; 0: found by connect or import only; "
+        "float64 with NaN for minima stored before hits were counted)",
+        "count", true}},
+      {"first_found",
+       {"0-based index, among the landscape's basin-hopping quenches over all runs, of the first "
+        "quench that ended in this minimum (-1: no quench has; NaN: stored before this was "
+        "kept)",
+        "count", true}},
       {"members",
        {"number of minima of the source landscape lumped into this free-energy group", "count",
         true}},

@@ -39,6 +39,7 @@ db::StoredPoint to_stored(const Quench& q) {
 void walker_round(const Loss& loss, const db::LandscapeIndex& index, const BasinHoppingOptions& o,
                   double tol, int n, int steps, Walker& wk) {
   wk.finds.clear();
+  wk.hits.clear();
   wk.round_steps = wk.round_accepted = wk.round_failed = wk.round_non_morse = wk.round_saddles = 0;
   Eigen::VectorXd trial(n);
   for (int s = 0; s < steps; ++s) {
@@ -60,14 +61,19 @@ void walker_round(const Loss& loss, const db::LandscapeIndex& index, const Basin
       ++wk.round_saddles;
     bool is_new = false;
     if (minimum) {
-      is_new = index.find_minimum(q.result.energy, q.result.x) < 0;
-      for (std::size_t f = 0; is_new && f < wk.finds.size(); ++f)
+      detail::HitEvent hit;
+      hit.step = wk.round_steps - 1;
+      hit.row = index.find_minimum(q.result.energy, q.result.x);
+      for (std::size_t f = 0; hit.row < 0 && hit.find < 0 && f < wk.finds.size(); ++f)
         if (index.same()(index.landscape().model, q.result.energy, q.result.x, wk.finds[f].energy,
                          wk.finds[f].coords))
-          is_new = false;
+          hit.find = static_cast<std::int64_t>(f);
+      is_new = hit.row < 0 && hit.find < 0;
       if (is_new) {
+        hit.find = static_cast<std::int64_t>(wk.finds.size());
         wk.finds.push_back(to_stored(q));
       }
+      wk.hits.push_back(hit);
     }
     wk.steps_since_new = is_new ? 0 : wk.steps_since_new + 1;
     // Metropolis acceptance at temperature T.
@@ -107,6 +113,8 @@ std::string to_string(BasinHoppingStatus s) {
       return "no-new-minima";
     case BasinHoppingStatus::Stopped:
       return "stopped";
+    case BasinHoppingStatus::EstimateReached:
+      return "estimate-reached";
   }
   return "unknown";
 }
@@ -118,6 +126,10 @@ void BasinHoppingOptions::validate() const {
   require(steps_per_round >= 1 && steps_per_round <= 1000000, "steps_per_round", "in [1, 1e6]");
   require(max_steps >= 1, "max_steps", ">= 1");
   require(max_steps_without_new >= 0, "max_steps_without_new", ">= 0");
+  require(stop_rule == BasinHoppingStopRule::NoNew || stop_rule == BasinHoppingStopRule::Estimate,
+          "stop_rule", "no-new or estimate");
+  require(stop_p_new > 0 && stop_p_new < 1, "stop_p_new", "in (0, 1)");
+  require(stop_quiet >= 0, "stop_quiet", ">= 0");
   require(temperature > 0 && std::isfinite(temperature), "temperature", "> 0");
   require(step_size > 0 && std::isfinite(step_size), "step_size", "> 0");
   require(target_acceptance > 0 && target_acceptance < 1, "target_acceptance", "in (0, 1)");
@@ -161,6 +173,10 @@ BasinHoppingResult basin_hopping(const Loss& loss, db::LandscapeIndex& index,
           "minima (run with the interrupted run's settings to continue it exactly)";
     }
   }
+
+  detail::ensure_hit_columns(land);
+  if (!out.resumed) add_to_count_note(land, kBhRunsNote, 1);
+  std::int64_t quench_base = std::max<std::int64_t>(0, count_note(land, kQuenchesNote));
 
   // The all-zero point is stationary for every network loss (Mehta et al. 2018, Sec. IV A).
   if (!out.resumed) {
@@ -216,7 +232,7 @@ BasinHoppingResult basin_hopping(const Loss& loss, db::LandscapeIndex& index,
     const std::int64_t found_before = st.new_minima;
     std::int64_t round_steps = 0;
     for (Walker& wk : walkers) {
-      round_steps += wk.round_steps;
+      std::vector<std::int64_t> find_rows(wk.finds.size());
       st.steps += wk.round_steps;
       st.accepted += wk.round_accepted;
       st.failed_quenches += wk.round_failed;
@@ -224,11 +240,18 @@ BasinHoppingResult basin_hopping(const Loss& loss, db::LandscapeIndex& index,
       st.saddles += wk.round_saddles;
       for (std::size_t f = 0; f < wk.finds.size(); ++f) {
         st.lowest_energy = std::min(st.lowest_energy, wk.finds[f].energy);
-        if (index.add_minimum(std::move(wk.finds[f])).added) {
+        const db::Lookup found = index.add_minimum(std::move(wk.finds[f]));
+        find_rows[f] = found.index;
+        if (found.added) {
           ++st.new_minima;
         }
       }
+      for (const detail::HitEvent& h : wk.hits)
+        detail::record_hit(land, h.row >= 0 ? h.row : find_rows[h.find], quench_base + h.step);
+      quench_base += wk.round_steps;
+      round_steps += wk.round_steps;
     }
+    land.notes[kQuenchesNote] = std::to_string(quench_base);
     st.steps_since_new = st.new_minima > found_before ? 0 : st.steps_since_new + round_steps;
     st.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
@@ -241,11 +264,21 @@ BasinHoppingResult basin_hopping(const Loss& loss, db::LandscapeIndex& index,
       out.status = BasinHoppingStatus::MaxSteps;
       break;
     }
-    if (options.max_steps_without_new > 0 && st.steps_since_new >= options.max_steps_without_new) {
+    if (options.stop_rule == BasinHoppingStopRule::NoNew && options.max_steps_without_new > 0 &&
+        st.steps_since_new >= options.max_steps_without_new) {
       out.status = BasinHoppingStatus::NoNewMinima;
       break;
     }
+    if (options.stop_rule == BasinHoppingStopRule::Estimate &&
+        st.steps_since_new >= options.stop_quiet) {
+      const CompletenessEstimate e = estimate_completeness(land);
+      if (std::isfinite(e.p_new) && e.p_new < options.stop_p_new) {
+        out.status = BasinHoppingStatus::EstimateReached;
+        break;
+      }
+    }
   }
+  out.completeness = estimate_completeness(land);
   // A finished run leaves no state: running again starts a new run. A stopped one keeps it.
   if (out.status != BasinHoppingStatus::Stopped) detail::clear_run_state(land);
   out.message = to_string(out.status);

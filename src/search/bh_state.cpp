@@ -14,6 +14,7 @@
 
 #include <cmath>
 
+#include "lossland/search/completeness.hpp"
 #include "search/bh_walker.hpp"
 
 namespace lossland::detail {
@@ -33,18 +34,36 @@ bool whole(double v, double limit) {
 std::string run_fingerprint(const BasinHoppingOptions& o, int num_params) {
   const MinimizerOptions& m = o.minimizer;
   return fmt::format(
-      "P={} seed={} walkers={} steps_per_round={} max_steps={} max_steps_without_new={} "
-      "temperature={:a} step_size={:a} target_acceptance={:a} adapt_interval={} "
-      "adapt_factor={:a} min_step_size={:a} max_step_size={:a} init_scale={:a} "
-      "restart_after={} eigen_cutoff={:a} rms_tolerance={:a} lbfgs_rms_tolerance={:a} "
-      "lbfgs_memory={} max_lbfgs_iterations={} max_newton_iterations={} max_newton_step={:a} "
-      "saddle_escape_cutoff={:a} saddle_escape_step={:a} max_saddle_escapes={}",
-      num_params, o.seed, o.walkers, o.steps_per_round, o.max_steps, o.max_steps_without_new,
-      o.temperature, o.step_size, o.target_acceptance, o.adapt_interval, o.adapt_factor,
-      o.min_step_size, o.max_step_size, o.init_scale, o.restart_after, o.eigen_cutoff,
-      m.rms_tolerance, m.lbfgs_rms_tolerance, m.lbfgs_memory, m.max_lbfgs_iterations,
-      m.max_newton_iterations, m.max_newton_step, m.saddle_escape_cutoff, m.saddle_escape_step,
-      m.max_saddle_escapes);
+             "P={} seed={} walkers={} steps_per_round={} max_steps={} max_steps_without_new={} "
+             "temperature={:a} step_size={:a} target_acceptance={:a} adapt_interval={} "
+             "adapt_factor={:a} min_step_size={:a} max_step_size={:a} init_scale={:a} "
+             "restart_after={} eigen_cutoff={:a} rms_tolerance={:a} lbfgs_rms_tolerance={:a} "
+             "lbfgs_memory={} max_lbfgs_iterations={} max_newton_iterations={} "
+             "max_newton_step={:a} "
+             "saddle_escape_cutoff={:a} saddle_escape_step={:a} max_saddle_escapes={}",
+             num_params, o.seed, o.walkers, o.steps_per_round, o.max_steps, o.max_steps_without_new,
+             o.temperature, o.step_size, o.target_acceptance, o.adapt_interval, o.adapt_factor,
+             o.min_step_size, o.max_step_size, o.init_scale, o.restart_after, o.eigen_cutoff,
+             m.rms_tolerance, m.lbfgs_rms_tolerance, m.lbfgs_memory, m.max_lbfgs_iterations,
+             m.max_newton_iterations, m.max_newton_step, m.saddle_escape_cutoff,
+             m.saddle_escape_step, m.max_saddle_escapes) +
+         (o.stop_rule == BasinHoppingStopRule::Estimate
+              ? fmt::format(" stop_rule=estimate stop_p_new={:a} stop_quiet={}", o.stop_p_new,
+                            o.stop_quiet)
+              : std::string());
+}
+
+void ensure_hit_columns(db::Landscape& land) {
+  const auto rows = static_cast<Eigen::Index>(land.minima.size());
+  for (const char* name : {db::kHitsColumn, db::kFirstFoundColumn})
+    if (!land.minima_columns.count(name))
+      land.minima_columns[name] = Eigen::MatrixXd::Constant(rows, 1, std::nan(""));
+}
+
+void record_hit(db::Landscape& land, std::int64_t row, std::int64_t quench) {
+  land.minima_columns.at(db::kHitsColumn)(row, 0) += 1;  // NaN (unknown) stays unknown
+  double& first = land.minima_columns.at(db::kFirstFoundColumn)(row, 0);
+  if (first == -1) first = static_cast<double>(quench);
 }
 
 void save_run_state(db::Landscape& land, const std::string& fingerprint,

@@ -14,6 +14,14 @@
 
 namespace lossland::detail {
 
+/// One quench of a round that ended in a minimum, for the hit statistics of the merge: the
+/// stored row it matched (or -1), else the entry of Walker::finds it matched or added.
+struct HitEvent {
+  std::int64_t row = -1;
+  std::int64_t find = -1;
+  std::int64_t step = 0;  ///< 0-based quench of this walker's round
+};
+
 struct Walker {
   explicit Walker(Rng r) : rng(r) {}
   Rng rng;
@@ -26,6 +34,8 @@ struct Walker {
   std::int64_t steps_since_new = 0;
   /// Minima this walker found in the current round, in order, for the merge.
   std::vector<db::StoredPoint> finds;
+  /// The quenches of the current round that ended in a minimum, in order.
+  std::vector<HitEvent> hits;
   std::int64_t round_steps = 0, round_accepted = 0, round_failed = 0, round_non_morse = 0,
                round_saddles = 0;
 };
@@ -41,6 +51,13 @@ void save_run_state(db::Landscape& land, const std::string& fingerprint,
 
 /// Removes a saved state (the run finished).
 void clear_run_state(db::Landscape& land);
+
+/// Creates /minima/hits and /minima/first_found if absent, NaN (unknown) for the minima already
+/// stored: they were found before the statistics were kept.
+void ensure_hit_columns(db::Landscape& land);
+
+/// Counts one quench, the `quench`-th of the landscape's history, that ended in minimum `row`.
+void record_hit(db::Landscape& land, std::int64_t row, std::int64_t quench);
 
 enum class RunStateLoad { None, Resumed, OtherSettings };
 

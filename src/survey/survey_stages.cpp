@@ -20,6 +20,7 @@
 #include "lossland/db/lock.hpp"
 #include "lossland/graph/disconnectivity.hpp"
 #include "lossland/graph/render.hpp"
+#include "lossland/search/completeness.hpp"
 #include "survey/survey_detail.hpp"
 #include "util/throttle.hpp"
 
@@ -103,6 +104,7 @@ bool stage_connect(StageRun& run) {
   c.threads = run.inner_threads;
   const auto r =
       connect_all(run.loss, index, c, [&](const ConnectStats&) { return run.periodic(); });
+  record_connect_run(run.land, r.stats.attempts);
   return r.status != ConnectStatus::Stopped;
 }
 

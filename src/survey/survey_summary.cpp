@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "lossland/search/connect.hpp"
+#include "survey/completeness_summary.hpp"
 #include "survey/survey_detail.hpp"
 
 namespace fs = std::filesystem;
@@ -53,6 +54,7 @@ std::vector<LandscapeSummary> summarize(const SurveyOptions& o) {
       connected_components(land, &s.connected_sets);
       if (auto it = land.notes.find("survey_seconds"); it != land.notes.end())
         s.seconds = std::strtod(it->second.c_str(), nullptr);
+      s.completeness = estimate_completeness(land);
       rows.push_back(s);
     }
   }
@@ -64,7 +66,7 @@ namespace {
 /// One column of the survey summary: its CSV heading and value, and its heading and value in
 /// the Markdown table (no heading: not in it). A new column is one more entry of kSummary.
 struct SummaryColumn {
-  const char* csv;  ///< CSV heading
+  std::string csv;  ///< CSV heading (several comma-separated headings for a group of cells)
   const char* md;   ///< Markdown heading; nullptr: CSV only
   bool number;      ///< right-aligned in the Markdown table
   std::function<std::string(const LandscapeSummary&)> csv_value;  ///< the CSV cell
@@ -85,7 +87,8 @@ using Row = const LandscapeSummary&;
 template <class T>
 SummaryColumn number(const char* csv, const char* md, T LandscapeSummary::*field,
                      const char* csv_format = "{}", const char* md_format = "{}") {
-  return {csv, md, true, [=](Row s) { return fmt::format(fmt::runtime(csv_format), s.*field); },
+  return {std::string(csv), md, true,
+          [=](Row s) { return fmt::format(fmt::runtime(csv_format), s.*field); },
           [=](Row s) { return fmt::format(fmt::runtime(md_format), s.*field); }};
 }
 
@@ -108,6 +111,9 @@ const std::vector<SummaryColumn>& summary_columns() {
       number("connected_sets", "connected sets", &S::connected_sets),
       number("seconds", "wall s", &S::seconds, "{:.3f}", "{:.2f}"),
       {"database", nullptr, false, [](Row s) { return s.database; }, nullptr},
+      // The completeness estimate: in summary.md as a table of its own (completeness_table).
+      {completeness_csv_header(), nullptr, false,
+       [](Row s) { return completeness_csv_fields(s.completeness); }, nullptr},
   };
   return columns;
 }
@@ -133,7 +139,7 @@ void write_summary(const SurveyOptions& o, const std::vector<LandscapeSummary>& 
   const fs::path dir(o.out_dir);
   {
     std::ofstream csv(dir / "summary.csv");
-    csv << joined(true, ",", [](const SummaryColumn& c) { return std::string(c.csv); }) << "\n";
+    csv << joined(true, ",", [](const SummaryColumn& c) { return c.csv; }) << "\n";
     for (const auto& s : rows)
       csv << joined(true, ",", [&](const SummaryColumn& c) { return c.csv_value(s); }) << "\n";
     if (!csv) throw std::runtime_error("cannot write " + (dir / "summary.csv").string());
@@ -149,6 +155,7 @@ void write_summary(const SurveyOptions& o, const std::vector<LandscapeSummary>& 
   for (const auto& s : rows)
     md << "| " << joined(false, " | ", [&](const SummaryColumn& c) { return c.md_value(s); })
        << " |\n";
+  md << completeness_table(rows);
   md << fmt::format("\nTotal wall time of this run: {:.1f} s.\n", total_seconds);
   md << "\nMinima are counted once up to the network's symmetries (hidden-node permutations and "
         "sign flips); 'distinct losses' merges minima whose losses agree to 1e-10 (e.g. copies "

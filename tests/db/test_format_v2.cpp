@@ -94,6 +94,8 @@ Landscape full_landscape() {
   ls.minima_columns["ei_stationary_points"] = Eigen::MatrixXd::Constant(M, 1, -1.0);
   ls.minima_columns["ei_singular_values"] = Eigen::MatrixXd::Constant(M, 3, 0.5);
   ls.minima_columns["robustness"] = Eigen::MatrixXd::Constant(M, 1, 0.75);
+  ls.minima_columns["hits"] = Eigen::MatrixXd::Constant(M, 1, 4.0);
+  ls.minima_columns["first_found"] = Eigen::MatrixXd::Constant(M, 1, -1.0);
   ls.ts_columns["branched"] = Eigen::MatrixXd::Zero(T, 1);
   ls.ts_columns["branched"](1, 0) = 1.0;
   ls.ts_columns["horder"] = Eigen::MatrixXd::Constant(T, 1, 1.0);
@@ -156,7 +158,8 @@ void expect_self_describing(const std::string& p, const Landscape& ls) {
   for (const char* set :
        {"/minima/horder", "/minima/nonzero_weights", "/minima/connected_hidden", "/minima/ei_rank",
         "/minima/ei_stationary_points", "/transition_states/branched", "/transition_states/horder",
-        "/transition_states/min1", "/ts_branches/depth", "/paths/side", "/dataset/labels"})
+        "/transition_states/min1", "/ts_branches/depth", "/paths/side", "/dataset/labels",
+        "/minima/hits", "/minima/first_found"})
     EXPECT_EQ(dataset_class(f.id, set), H5T_INTEGER) << set;
   for (const char* set : {"/minima/energy", "/minima/robustness", "/minima/auc",
                           "/minima/ei_singular_values", "/paths/s"})
@@ -325,7 +328,9 @@ TEST_F(FormatV2, TheSchemaPageNamesEveryDatasetAndNote) {
     EXPECT_NE(headings.find(set.substr(0, slash)), std::string::npos) << set;
     EXPECT_NE(page.find("`" + set.substr(slash + 1) + "`"), std::string::npos) << set;
   }
-  for (const char* note : {"note_survey_stage", "note_survey_seconds", "note_survey_bh_minima",
-                           "note_bh_run", "note_imported_from"})
+  for (const char* note :
+       {"note_survey_stage", "note_survey_seconds", "note_survey_bh_minima", "note_bh_run",
+        "note_imported_from", "note_stats_quenches", "note_stats_bh_runs",
+        "note_stats_connect_runs", "note_stats_connect_attempts"})
     EXPECT_NE(page.find(std::string("`") + note + "`"), std::string::npos) << note;
 }

@@ -1,22 +1,19 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 #include <random>
 
 #include "lossland/db/landscape_index.hpp"
 #include "lossland/model/mlp_loss.hpp"
 #include "lossland/search/basin_hopping.hpp"
+#include "search/xor_landscape.hpp"
 
 using namespace lossland;
 
 namespace {
 
-db::Landscape empty_landscape(const ModelSpec& s) {
-  db::Landscape l;
-  l.model = s;
-  l.dataset = xor_dataset();
-  return l;
-}
+using lossland::testing::empty_landscape;
 
 /// Brute force: quench from many random points at several scales; keep distinct minima.
 db::Landscape multistart(const MlpLoss& loss, int starts, unsigned seed) {
@@ -159,4 +156,16 @@ TEST(BasinHopping, OptionsValidateNamesTheField) {
   o = {};
   o.walkers = 0;
   EXPECT_THROW(o.validate(), std::invalid_argument);
+  for (auto [field, set] : {std::pair<std::string, std::function<void(BasinHoppingOptions&)>>{
+                                "stop_p_new", [](auto& b) { b.stop_p_new = 1.0; }},
+                            {"stop_quiet", [](auto& b) { b.stop_quiet = -1; }}}) {
+    o = {};
+    set(o);
+    try {
+      o.validate();
+      ADD_FAILURE() << field;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+    }
+  }
 }

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "lossland/db/database.hpp"
 #include "lossland/search/connect.hpp"
@@ -74,9 +75,24 @@ TEST(Survey, RunsSummarisesAndResumesWithoutRedoingWork) {
   std::string header, line;
   std::getline(csv, header);
   EXPECT_EQ(header.rfind("hidden,lambda,minima,distinct_energies,transition_states", 0), 0u);
+  EXPECT_NE(header.find(",completeness,quenches,hit_singletons,hit_doubletons,chao1,"),
+            std::string::npos)
+      << header;
   int lines = 0;
-  while (std::getline(csv, line)) ++lines;
+  while (std::getline(csv, line)) {
+    ++lines;
+    EXPECT_NE(line.find(",ok,"), std::string::npos) << "every landscape has an estimate: " << line;
+  }
   EXPECT_EQ(lines, 2);
+  for (const auto& r : summarize(o)) {
+    EXPECT_EQ(r.completeness.status, CompletenessStatus::Ok);
+    EXPECT_GE(r.completeness.chao1, static_cast<double>(r.completeness.observed));
+    EXPECT_GT(r.completeness.quenches, 0);
+  }
+  std::ifstream md_file(fs::path(o.out_dir) / "summary.md");
+  const std::string md((std::istreambuf_iterator<char>(md_file)), {});
+  EXPECT_NE(md.find("## Completeness of basin-hopping"), std::string::npos);
+  EXPECT_NE(md.find("hits are not"), std::string::npos);
   const auto figures = draw_figures(o, summarize(o));
   // counts, global minimum, Fig. 1 panels, Figs. 2-6 panels, and one graph with insets per
   // lambda of Figs. 2-6 (here one: N_h = 2, lambda = 1e-2).

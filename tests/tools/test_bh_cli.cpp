@@ -176,13 +176,14 @@ TEST_F(BhCli, JsonParsesAndOutputIsQuietWhenNotATerminal) {
   EXPECT_TRUE(j["lowest_energy"].is_number());
 
   // Long enough (> 0.2 s) that a terminal would get progress lines; stdout and stderr are a
-  // pipe here, so only the two summary lines may appear.
+  // pipe here, so only the summary lines may appear: two, and the completeness estimate.
   const CliRun r = run_cli("bh " + path("quiet.h5") +
                            " --hidden 3 --lambda 1e-4 --steps 3000 --stop-after 0 --threads 1");
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_FALSE(contains(r.out, "\r")) << "progress line written to a pipe";
   EXPECT_FALSE(contains(r.out, "since new")) << r.out;
-  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2) << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3) << r.out;
+  EXPECT_TRUE(contains(r.out, "  Chao1 ")) << r.out;
 
   // On a terminal (util-linux `script` gives a pseudo-terminal) the progress line does appear,
   // so the check above is not vacuous.

@@ -12,6 +12,7 @@
 
 #include "cli_test_util.hpp"
 #include "lossland/db/database.hpp"
+#include "lossland/db/landscape_index.hpp"
 #include "temp_dir_fixture.hpp"
 #include "test_tmpdir.hpp"
 
@@ -40,6 +41,14 @@ void expect_same_landscape(const std::string& a, const std::string& b) {
     EXPECT_EQ(x.transition_states[i].min2, y.transition_states[i].min2) << "ts " << i;
   }
   EXPECT_EQ(x.run_state.size(), y.run_state.size());
+  // The hit statistics (docs/completeness.md) resume exactly too.
+  for (const char* name : {db::kHitsColumn, db::kFirstFoundColumn}) {
+    ASSERT_EQ(x.minima_columns.count(name), 1u) << name;
+    ASSERT_EQ(y.minima_columns.count(name), 1u) << name;
+    EXPECT_EQ(x.minima_columns.at(name), y.minima_columns.at(name)) << name;
+  }
+  EXPECT_EQ(x.notes.at("stats_quenches"), y.notes.at("stats_quenches"));
+  EXPECT_EQ(x.notes.at("stats_bh_runs"), y.notes.at("stats_bh_runs"));
 }
 
 class ResumeCli : public lossland::testing::TempDirTest {

@@ -8,6 +8,7 @@
 
 #include "commands/command.hpp"
 #include "commands/common.hpp"
+#include "commands/completeness_report.hpp"
 #include "lossland/db/database.hpp"
 #include "lossland/db/landscape_index.hpp"
 #include "lossland/db/lock.hpp"
@@ -98,7 +99,8 @@ void run_bh(const BhArgs& a) {
                         {"failed_quenches", s.failed_quenches},
                         {"non_morse", s.non_morse},
                         {"saddles", s.saddles},
-                        {"seconds", s.seconds}};
+                        {"seconds", s.seconds},
+                        {"completeness", completeness_json(r.completeness)}};
     std::cout << j.dump(2) << "\n";
   } else {
     std::printf("%s: %zu minima (%zu new) after %lld steps in %.2f s; stopped: %s\n", a.db.c_str(),
@@ -110,6 +112,7 @@ void run_bh(const BhArgs& a) {
         s.lowest_energy, static_cast<long long>(s.accepted),
         static_cast<long long>(s.failed_quenches), static_cast<long long>(s.non_morse),
         static_cast<long long>(s.saddles));
+    std::printf("  %s\n", describe(r.completeness).c_str());
   }
 }
 
@@ -133,6 +136,7 @@ Registrar reg("bh", 10, [](CLI::App& app) {
   c->add_option("--stop-after", o.max_steps_without_new,
                 "Stop after K quenches in a row found no new minimum (0: never)")
       ->capture_default_str();
+  add_stop_rule_options(c, o);
   add_seed_option(c, o.seed, "Random seed");
   c->add_option("--threads,-j", o.threads, "Worker threads (0: all cores)")->capture_default_str();
   c->add_option("--walkers", o.walkers,

@@ -9,6 +9,7 @@
 #include "lossland/db/landscape_index.hpp"
 #include "lossland/db/lock.hpp"
 #include "lossland/model/mlp_loss.hpp"
+#include "lossland/search/completeness.hpp"
 #include "lossland/search/connect.hpp"
 #include "util/throttle.hpp"
 
@@ -63,6 +64,7 @@ void run_connect(ConnectArgs& a) {
   const ConnectResult r =
       a.all ? connect_all(loss, index, a.options, callback)
             : connect_pair(loss, index, a.pair[0], a.pair[1], a.options, callback);
+  record_connect_run(land, r.stats.attempts);
   db::write(a.db, land);
   if (tty) std::fprintf(stderr, "\r%80s\r", "");
   const auto& s = r.stats;

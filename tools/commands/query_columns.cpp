@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "commands/common.hpp"
+#include "commands/completeness_report.hpp"
 #include "commands/query_context.hpp"
 #include "commands/query_write.hpp"
 
@@ -117,6 +118,7 @@ void query_stats(const QueryArgs& a) {
       ctx.comps.count ? *std::max_element(ctx.comps.sizes.begin(), ctx.comps.sizes.end()) : 0;
   const double ratio = M ? static_cast<double>(T) / static_cast<double>(M) : std::nan("");
   const int loops = ctx.net.num_self_loops();
+  const CompletenessEstimate completeness = estimate_completeness(land);
   using J = nlohmann::json;
   using S = std::string;
   const auto num = [](auto v) { return std::to_string(v); };
@@ -146,9 +148,12 @@ void query_stats(const QueryArgs& a) {
          return "id " + num(gmin) + ", E = " + printf_double("%.15g", land.minima[gmin].energy) +
                 " (its connected set: " + num(ctx.comps.sizes[0]) + " minima)";
        }},
+      // The text form is several aligned lines (print_completeness), printed below.
+      {"completeness", "", [&] { return completeness_json(completeness); }, nullptr},
   };
   const QueryFormat format = a.json ? QueryFormat::Json : QueryFormat::Table;
   write_entries(entries, format, 20);
+  if (format == QueryFormat::Table) print_completeness(completeness);
   if (format == QueryFormat::Table && T == 0 && M > 1)
     std::printf("note: no transition states yet; run lossland connect %s --all\n", a.db.c_str());
 }

@@ -10,6 +10,7 @@
 
 #include "commands/command.hpp"
 #include "commands/common.hpp"
+#include "commands/completeness_report.hpp"
 #include "lossland/survey/survey.hpp"
 
 #ifdef LOSSLAND_HAVE_MPI
@@ -177,6 +178,7 @@ Registrar reg("survey", 5, [](CLI::App& app) {
   c->add_option("--stop-after", o.bh.max_steps_without_new,
                 "Basin-hopping: converged after this many quenches without a new minimum")
       ->capture_default_str();
+  add_stop_rule_options(c, o.bh, "Basin-hopping: ");
   c->add_option("--steps", o.bh.max_steps, "Basin-hopping: at most this many quenches")
       ->capture_default_str();
   c->add_option("--passes", o.connect.max_passes, "connect: refinement passes")

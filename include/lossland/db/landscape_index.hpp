@@ -16,6 +16,14 @@ namespace lossland::db {
 /// of each point's stabiliser in the network's symmetry group (lossland/model/stabiliser.hpp).
 inline constexpr const char* kHorderColumn = "horder";
 
+/// /minima/hits: basin-hopping quenches that ended in the minimum (returns to a walker's current
+/// minimum included); 0 for minima found otherwise (connect, import); NaN: unknown (stored
+/// before the statistics were kept). docs/completeness.md.
+inline constexpr const char* kHitsColumn = "hits";
+/// /minima/first_found: 0-based index, over the landscape's whole history of basin-hopping
+/// quenches, of the first quench that ended in the minimum; -1 if none has; NaN: unknown.
+inline constexpr const char* kFirstFoundColumn = "first_found";
+
 /// Fills /minima/horder and /transition_states/horder: creates each column if absent and
 /// computes every missing (NaN) entry with stabiliser_order(); entries already there (e.g.
 /// HORDER read from PATHSAMPLE files) are kept. Returns how many entries it computed.
@@ -40,8 +48,9 @@ class LandscapeIndex {
   /// Row of a stored minimum equal to (energy, coords) up to symmetry, or -1.
   std::int64_t find_minimum(double energy, const Eigen::VectorXd& coords) const;
   /// Finds, or stores `p` (coordinates replaced by their canonical form). Extra analysis
-  /// columns grow by a row of NaN for a new point, so they stay aligned with the points; the
-  /// horder column is created if absent and filled for the new point (fill_horder()).
+  /// columns grow by a row of NaN for a new point (hits 0 and first_found -1: no quench has reached
+  /// it yet), so they stay aligned with the points; the horder column is created if absent and
+  /// filled for the new point (fill_horder()).
   Lookup add_minimum(StoredPoint p);
 
   std::int64_t find_transition_state(double energy, const Eigen::VectorXd& coords) const;

@@ -18,8 +18,19 @@
 #include "lossland/optimize/minimizer.hpp"
 #include "lossland/optimize/quench.hpp"
 #include "lossland/optimize/stationary.hpp"
+#include "lossland/search/completeness.hpp"
 
 namespace lossland {
+
+/// When a run ends before max_steps (docs/completeness.md).
+enum class BasinHoppingStopRule {
+  /// After max_steps_without_new quenches in a row found no new minimum (the default).
+  NoNew,
+  /// When the Good-Turing probability that the next quench finds a new minimum, f1 / n over the
+  /// landscape's whole record of hits (estimate_completeness()), is below stop_p_new and the
+  /// last stop_quiet quenches found no new minimum; max_steps_without_new is not used.
+  Estimate,
+};
 
 struct BasinHoppingOptions {
   /// Independent Markov chains. Results depend on walkers and seed, not on threads. [1, 4096]
@@ -34,6 +45,13 @@ struct BasinHoppingOptions {
   /// (all walkers together); 0 disables.
   /// The default found every XOR minimum for N_h <= 6 in the tests and survey runs. [0, 1e12]
   std::int64_t max_steps_without_new = 3000;
+  /// Which rule ends the run before max_steps (BasinHoppingStopRule).
+  BasinHoppingStopRule stop_rule = BasinHoppingStopRule::NoNew;
+  /// Estimate rule: stop once P(new) = f1 / n < stop_p_new. (0, 1)
+  double stop_p_new = 1e-3;
+  /// Estimate rule: and the rounds since the last one that added a minimum hold at least this
+  /// many quenches (all walkers), so that one lucky stretch does not end the run. [0, 1e12]
+  std::int64_t stop_quiet = 500;
   /// Metropolis temperature in loss units. (0, inf). Minima of the XOR losses differ by
   /// 1e-6..0.7, so T = 0.1 accepts most moves between fitting minima but rarely a climb to
   /// the all-zero minimum at ln 2.
@@ -75,7 +93,8 @@ struct BasinHoppingStats {
   double seconds = 0.0;
 };
 
-enum class BasinHoppingStatus { MaxSteps, NoNewMinima, Stopped };
+/// EstimateReached: the Estimate stop rule held.
+enum class BasinHoppingStatus { MaxSteps, NoNewMinima, Stopped, EstimateReached };
 std::string to_string(BasinHoppingStatus s);
 
 struct BasinHoppingResult {
@@ -84,6 +103,8 @@ struct BasinHoppingResult {
   bool resumed = false;  ///< continued an interrupted run from the state saved in the landscape
   std::string note;      ///< what was done about a saved state, for the user (may be empty)
   BasinHoppingStats stats;
+  /// The landscape's completeness at the end (hits over its whole record, this run included).
+  CompletenessEstimate completeness;
 };
 
 /// Called after every round from the calling thread; return false to stop the run (a signal
@@ -100,6 +121,10 @@ using BasinHoppingCallback = std::function<bool(const BasinHoppingStats&)>;
 /// the same order as one run. A finished run clears the state; a landscape without one starts
 /// a new run whose walkers start from the lowest stored minima, with streams salted by the
 /// number of stored minima.
+/// Statistics (docs/completeness.md): every quench that ends in a minimum adds 1 to that
+/// minimum's /minima/hits and sets its /minima/first_found if it had none; quenches are
+/// numbered over the landscape's history (note stats_quenches), in merge order (walker by
+/// walker, each walker's steps in order), so a resumed run counts exactly as one run.
 BasinHoppingResult basin_hopping(const Loss& loss, db::LandscapeIndex& index,
                                  const BasinHoppingOptions& options,
                                  const BasinHoppingCallback& callback = {});

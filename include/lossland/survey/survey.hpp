@@ -69,7 +69,8 @@ struct LandscapeSummary {
   int bad_minima = -1;                     ///< AUC < 1 (needs analyze); -1 if unknown
   std::map<int, int> by_connected_hidden;  ///< connected hidden nodes -> minima (needs analyze)
   int connected_sets = 0;
-  double seconds = 0.0;  ///< wall time spent on this landscape (all runs)
+  double seconds = 0.0;               ///< wall time spent on this landscape (all runs)
+  CompletenessEstimate completeness;  ///< how complete its minima are (docs/completeness.md)
 };
 
 /// The database file name of a landscape, e.g. "xor_h3_l1e-04.h5".
