@@ -10,6 +10,8 @@
 #include <string>
 #include <tuple>
 
+#include "kinetics/ngt_elimination.hpp"
+
 namespace lossland::kinetics {
 
 namespace {
@@ -34,21 +36,8 @@ std::vector<char> reaching(const RateNetwork& net, const std::vector<char>& sink
   return seen;
 }
 
-/// One arc of the transformed graph: ln P_{to <- node} for the node whose list holds it.
-struct Arc {
-  std::int64_t to;
-  double lp;
-};
-
-/// The nodes as they were removed, in order. Node r's branching probabilities to the nodes then
-/// left are arcs[begin[r] .. begin[r + 1]) (sorted by node), with ln of 1 - P_{x<-x} and its
-/// waiting time (ln). One flat array for all of them: no allocation per node.
-struct Elimination {
-  std::vector<std::int64_t> node;
-  std::vector<std::size_t> begin{0};
-  std::vector<Arc> arcs;
-  std::vector<double> log_leave, log_tau;
-};
+using detail::Arc;
+using detail::Elimination;
 
 /// ln sum_k exp(lp_k) over `arcs`, the same operations in the same order as log_sum_exp.
 double log_sum_exp_arcs(const std::vector<Arc>& arcs) {
@@ -66,9 +55,12 @@ double log_sum_exp_arcs(const std::vector<Arc>& arcs) {
 ///   ln P'_{g<-b} = ln(P_{g<-b} + exp(ln P_{x<-b} + ln P_{g<-x} - ln(1 - P_{x<-x}))),
 /// into a scratch vector that is then swapped in, so after warm-up nothing is allocated. The
 /// priority queue is a binary heap of (degree, node) with stale entries skipped when popped,
-/// which removes the nodes in exactly the order of an ordered set of current degrees.
+/// which removes the nodes in exactly the order of an ordered set of current degrees. Once at
+/// least options.dense_min_minima transient minima are left and the next to go has at least
+/// options.dense_fill times that many neighbours, the rest are removed by eliminate_dense in the
+/// same order (unless their values leave its range; then the sparse phase goes on).
 Elimination eliminate(const RateNetwork& net, const std::vector<char>& absorbing,
-                      const std::vector<char>& live) {
+                      const std::vector<char>& live, const NgtOptions& options) {
   const std::size_t M = net.log_k.size();
   std::vector<std::vector<Arc>> out(M);
   std::vector<double> tau(M, kInf);
@@ -88,10 +80,23 @@ Elimination eliminate(const RateNetwork& net, const std::vector<char>& absorbing
                                                                        std::move(heap));
   Elimination el;
   std::vector<Arc> merged;
+  std::size_t left = std::count(transient.begin(), transient.end(), 1);
+  bool dense_tried = !options.dense;
   while (!queue.empty()) {
     const auto [degree, x] = queue.top();
     queue.pop();
     if (!transient[x] || out[x].size() != degree) continue;  // stale
+    if (!dense_tried && left >= static_cast<std::size_t>(options.dense_min_minima) &&
+        static_cast<double>(degree) >= options.dense_fill * static_cast<double>(left)) {
+      dense_tried = true;
+      std::vector<std::pair<std::size_t, std::int64_t>> order;
+      for (std::size_t i = 0; i < M; ++i)
+        if (transient[i]) order.emplace_back(out[i].size(), static_cast<std::int64_t>(i));
+      std::sort(order.begin(), order.end());
+      std::vector<std::int64_t> core;
+      for (const auto& o : order) core.push_back(o.second);
+      if (detail::eliminate_dense(core, out, tau, transient, el)) return el;
+    }
     const std::vector<Arc>& ox = out[x];
     const double log_leave = log_sum_exp_arcs(ox);
     for (const Arc& xb : ox) {
@@ -127,6 +132,7 @@ Elimination eliminate(const RateNetwork& net, const std::vector<char>& absorbing
       if (ob.size() != before) queue.emplace(ob.size(), b);  // else b's entry is still current
     }
     transient[x] = 0;
+    --left;
     el.node.push_back(x);
     el.arcs.insert(el.arcs.end(), ox.begin(), ox.end());
     el.begin.push_back(el.arcs.size());
@@ -175,14 +181,25 @@ std::pair<std::vector<char>, std::vector<char>> ends_and_live(const RateNetwork&
 
 }  // namespace
 
-std::vector<double> log_mfpt_to(const RateNetwork& net, const std::vector<char>& target) {
+void NgtOptions::validate() const {
+  if (dense_min_minima < 2)
+    throw std::invalid_argument("NgtOptions::dense_min_minima must be >= 2, got " +
+                                std::to_string(dense_min_minima));
+  if (!(dense_fill > 0 && dense_fill <= 1))
+    throw std::invalid_argument("NgtOptions::dense_fill must be in (0, 1], got " +
+                                std::to_string(dense_fill));
+}
+
+std::vector<double> log_mfpt_to(const RateNetwork& net, const std::vector<char>& target,
+                                const NgtOptions& options) {
+  options.validate();
   const std::size_t M = net.log_k.size();
   if (target.size() != M) throw std::invalid_argument("log_mfpt_to: target has the wrong size");
   const std::vector<char> live = reaching(net, target);
   std::vector<double> v(M, kInf);
   for (std::size_t i = 0; i < M; ++i)
     if (target[i]) v[i] = -kInf;
-  const Elimination el = eliminate(net, target, live);
+  const Elimination el = eliminate(net, target, live, options);
   std::vector<double> terms;
   for (std::size_t r = el.node.size(); r-- > 0;) {
     terms.assign(1, el.log_tau[r]);
@@ -194,9 +211,10 @@ std::vector<double> log_mfpt_to(const RateNetwork& net, const std::vector<char>&
 }
 
 std::vector<double> log_committor(const RateNetwork& net, const std::vector<char>& from,
-                                  const std::vector<char>& to) {
+                                  const std::vector<char>& to, const NgtOptions& options) {
+  options.validate();
   const auto [both, live] = ends_and_live(net, from, to);
-  return back_substitute_committor(eliminate(net, both, live), committor_ends(from, to));
+  return back_substitute_committor(eliminate(net, both, live, options), committor_ends(from, to));
 }
 
 FastestPath fastest_path(const RateNetwork& net, const std::vector<char>& a,
@@ -247,7 +265,8 @@ FastestPath fastest_path(const RateNetwork& net, const std::vector<char>& a,
 }
 
 SetKinetics set_kinetics(const RateNetwork& net, const std::vector<std::int64_t>& a,
-                         const std::vector<std::int64_t>& b) {
+                         const std::vector<std::int64_t>& b, const NgtOptions& options) {
+  options.validate();
   const auto M = static_cast<std::int64_t>(net.log_k.size());
   if (a.empty())
     throw std::invalid_argument("the set A (--from) is empty: name at least one minimum");
@@ -272,7 +291,8 @@ SetKinetics set_kinetics(const RateNetwork& net, const std::vector<std::int64_t>
     if (in_a[i]) r.a.push_back(i);
     if (in_b[i]) r.b.push_back(i);
   }
-  const std::vector<double> to_b = log_mfpt_to(net, in_b), to_a = log_mfpt_to(net, in_a);
+  const std::vector<double> to_b = log_mfpt_to(net, in_b, options),
+                            to_a = log_mfpt_to(net, in_a, options);
   for (std::int64_t i : r.a)
     if (to_b[i] == kInf)
       throw std::invalid_argument("B (--to) cannot be reached from minimum " + std::to_string(i) +
@@ -296,7 +316,7 @@ SetKinetics set_kinetics(const RateNetwork& net, const std::vector<std::int64_t>
   summarise(r.b, to_a, r.log_mfpt_ba, r.log_p_b, r.log_mean_mfpt_ba, r.log_k_ba_nss);
   // Both committors come from one elimination of A and B (the same graph transformation).
   const auto [both, live] = ends_and_live(net, in_a, in_b);
-  const Elimination el = eliminate(net, both, live);
+  const Elimination el = eliminate(net, both, live, options);
   r.log_committor = back_substitute_committor(el, committor_ends(in_a, in_b));
   const std::vector<double> q_a = back_substitute_committor(el, committor_ends(in_b, in_a));
   auto steady = [&](const std::vector<std::int64_t>& from, const std::vector<double>& q,

@@ -14,6 +14,15 @@
 /// removed node's MFPT (or committor) follows by back-substitution,
 ///   T_x = (tau_x + sum_g P_{g<-x} T_g) / (1 - P_{x<-x}),
 /// over the graph as it was when x was removed.
+///
+/// On graphs whose elimination fills in (random pairs: an expander), the minima left become
+/// nearly all neighbours of one another; from then on a dense matrix of plain numbers does the
+/// same removals at a fraction of the cost (the sparse-then-dense scheme of Trygubenko and
+/// Wales, 2006), in double, or in long double where the fill-in forms probabilities below
+/// e^-650. Every value it forms is kept far from underflow, so it keeps the relative precision
+/// of logarithms; a network whose values leave even long double's range stays in logarithms
+/// throughout. The work is still O(n^3) in the size n of the dense core, and on an expander n is
+/// a fixed fraction of the minima (about a fifth), so these graphs stay the costly case.
 
 #include <cstdint>
 #include <string>
@@ -23,14 +32,29 @@
 
 namespace lossland::kinetics {
 
+/// How graph transformation removes the minima.
+struct NgtOptions {
+  /// Use the dense phase at all. true (the default) or false (logarithms, sparse, throughout).
+  bool dense = true;
+  /// The dense phase starts once at least this many transient minima are left, >= 2. Below
+  /// it the sparse phase is cheap anyway; the default keeps small landscapes (every survey
+  /// database) on the sparse path.
+  std::int64_t dense_min_minima = 256;
+  /// ... and the next minimum to remove has at least dense_fill times that many neighbours,
+  /// in (0, 1]: the sparse phase then costs about as much per removal as the dense one.
+  double dense_fill = 0.125;
+  void validate() const;  ///< throws std::invalid_argument naming the field
+};
+
 /// ln of the MFPT from every minimum to the set `target` (target[i] != 0): -inf for members
 /// of the target (T = 0), +inf for minima with no path to it.
-std::vector<double> log_mfpt_to(const RateNetwork& net, const std::vector<char>& target);
+std::vector<double> log_mfpt_to(const RateNetwork& net, const std::vector<char>& target,
+                                const NgtOptions& options = {});
 
 /// ln of the committor q_i: the probability that a walk from i reaches `to` before `from`
 /// (0 on `to`, -inf on `from`; NaN for minima joined to neither).
 std::vector<double> log_committor(const RateNetwork& net, const std::vector<char>& from,
-                                  const std::vector<char>& to);
+                                  const std::vector<char>& to, const NgtOptions& options = {});
 
 /// The fastest path (PATHSAMPLE's Dijkstra analysis): the chain of elementary steps from a
 /// minimum of A to one of B that maximises the product of branching probabilities
@@ -67,7 +91,7 @@ struct SetKinetics {
 /// is outside [0, M), or B cannot be reached from a minimum of A (no chain of transition
 /// states), each with a message saying what to do.
 SetKinetics set_kinetics(const RateNetwork& net, const std::vector<std::int64_t>& a,
-                         const std::vector<std::int64_t>& b);
+                         const std::vector<std::int64_t>& b, const NgtOptions& options = {});
 
 /// The fastest path from A to B (see FastestPath); found = false when there is none.
 FastestPath fastest_path(const RateNetwork& net, const std::vector<char>& a,
