@@ -17,19 +17,20 @@ std::string count(std::int64_t v) {
   return v >= 0 ? std::to_string(v) : std::string();
 }
 std::string md_header() {
-  return " | quenches | Chao1 (95%) | est. unseen | P(new)";
+  return " | quenches | reached by quenches | Chao1 (95%) | est. unseen | P(new)";
 }
 
 std::string md_align() {
-  return "---:|---:|---:|---:|";
+  return "---:|---:|---:|---:|---:|";
 }
 
 std::string md_cells(const CompletenessEstimate& e) {
   if (!std::isfinite(e.chao1))
-    return fmt::format(" | {} | {} | - | -", e.quenches >= 0 ? count(e.quenches) : "-",
+    return fmt::format(" | {} | - | {} | - | -", e.quenches >= 0 ? count(e.quenches) : "-",
                        to_string(e.status));
-  return fmt::format(" | {} | {:.4g} ({:.4g}-{:.4g}){} | {:.3g} | {:.2g}",
-                     e.quenches >= 0 ? count(e.quenches) : "-", e.chao1, e.chao1_low, e.chao1_high,
+  return fmt::format(" | {} | {} | {:.4g} ({:.4g}-{:.4g}){} | {:.3g} | {:.2g}",
+                     e.quenches >= 0 ? count(e.quenches) : "-", count(e.observed), e.chao1,
+                     e.chao1_low, e.chao1_high,
                      e.status == CompletenessStatus::Partial ? " partial" : "", e.unseen, e.p_new);
 }
 
@@ -54,7 +55,10 @@ std::string completeness_table(const std::vector<LandscapeSummary>& rows) {
     md += fmt::format("| {} | {:.0e} | {}{} |\n", s.hidden, s.lambda, s.minima,
                       md_cells(s.completeness));
   md +=
-      "\nChao1 (A. Chao, Scand. J. Statist. 11, 265 (1984)) estimates how many minima quenches "
+      "\n'Minima' counts every minimum in the database, including those that only transition-state "
+      "descents (connect) or the all-zero check added; 'reached by quenches' (S_obs) counts those "
+      "that some basin-hopping quench reached, the population the estimate is about. "
+      "Chao1 (A. Chao, Scand. J. Statist. 11, 265 (1984)) estimates how many minima quenches "
       "can reach from how many were reached once (f1) and twice (f2), S_obs + f1 (f1 - 1) / "
       "(2 (f2 + 1)), with a 95% interval; 'est. unseen' is the part never reached; P(new) = "
       "f1 / n (I. J. Good, Biometrika 40, 237 (1953)) is the chance that the next quench finds a "

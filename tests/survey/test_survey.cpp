@@ -88,10 +88,13 @@ TEST(Survey, RunsSummarisesAndResumesWithoutRedoingWork) {
     EXPECT_EQ(r.completeness.status, CompletenessStatus::Ok);
     EXPECT_GE(r.completeness.chao1, static_cast<double>(r.completeness.observed));
     EXPECT_GT(r.completeness.quenches, 0);
+    // Quenches reach a subset of the database's minima (connect and the zero check add others).
+    EXPECT_LE(r.completeness.observed, static_cast<std::int64_t>(r.minima));
   }
   std::ifstream md_file(fs::path(o.out_dir) / "summary.md");
   const std::string md((std::istreambuf_iterator<char>(md_file)), {});
   EXPECT_NE(md.find("## Completeness of basin-hopping"), std::string::npos);
+  EXPECT_NE(md.find("| reached by quenches |"), std::string::npos);
   EXPECT_NE(md.find("hits are not"), std::string::npos);
   const auto figures = draw_figures(o, summarize(o));
   // counts, global minimum, Fig. 1 panels, Figs. 2-6 panels, and one graph with insets per
