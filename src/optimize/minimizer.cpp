@@ -162,9 +162,9 @@ MinimizerResult lbfgs_minimize(LbfgsProblem& problem, const Eigen::VectorXd& x0,
     r.message = ex.what();
     r.x = f.best_x.size() == n ? f.best_x : x0;
   }
-  r.function_evaluations = f.evaluations;
   Eigen::VectorXd g;
   r.energy = problem.value_gradient(r.x, g);
+  r.function_evaluations = f.evaluations + 1;  // the line search's, and this one
   r.grad_rms = rms(g);
   if (!std::isfinite(r.energy) || !g.allFinite()) {
     r.status = MinimizerStatus::NonFinite;

@@ -41,6 +41,7 @@ void walker_round(const Loss& loss, const db::LandscapeIndex& index, const Basin
   wk.finds.clear();
   wk.hits.clear();
   wk.round_steps = wk.round_accepted = wk.round_failed = wk.round_non_morse = wk.round_saddles = 0;
+  wk.round_evaluations = 0;
   Eigen::VectorXd trial(n);
   for (int s = 0; s < steps; ++s) {
     if (wk.has_current) {
@@ -51,6 +52,7 @@ void walker_round(const Loss& loss, const db::LandscapeIndex& index, const Basin
     }
     const Quench q = quench(loss, trial, o.minimizer, o.eigen_cutoff);
     ++wk.round_steps;
+    wk.round_evaluations += q.evaluations();
     ++wk.steps;
     const bool minimum = q.is_minimum(tol);
     if (!q.result.converged() || q.result.grad_rms > tol)
@@ -234,6 +236,8 @@ BasinHoppingResult basin_hopping(const Loss& loss, db::LandscapeIndex& index,
     for (Walker& wk : walkers) {
       std::vector<std::int64_t> find_rows(wk.finds.size());
       st.steps += wk.round_steps;
+      st.quenches_this_run += wk.round_steps;
+      st.evaluations_this_run += wk.round_evaluations;
       st.accepted += wk.round_accepted;
       st.failed_quenches += wk.round_failed;
       st.non_morse += wk.round_non_morse;

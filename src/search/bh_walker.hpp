@@ -37,7 +37,7 @@ struct Walker {
   /// The quenches of the current round that ended in a minimum, in order.
   std::vector<HitEvent> hits;
   std::int64_t round_steps = 0, round_accepted = 0, round_failed = 0, round_non_morse = 0,
-               round_saddles = 0;
+               round_saddles = 0, round_evaluations = 0;
 };
 
 /// The settings a run's results depend on (not threads), as text: a saved state is resumed

@@ -174,6 +174,13 @@ TEST_F(BhCli, JsonParsesAndOutputIsQuietWhenNotATerminal) {
   EXPECT_EQ(j["minima"], db::read(db).minima.size());
   EXPECT_TRUE(j["status"].is_string());
   EXPECT_TRUE(j["lowest_energy"].is_number());
+  // Loss evaluations of the run: in all, per quench (a quench takes tens of them) and per new
+  // minimum.
+  const double evaluations = j["function_evaluations"].get<double>();
+  EXPECT_GT(evaluations, 200.0 * 10);
+  EXPECT_DOUBLE_EQ(j["evaluations_per_quench"].get<double>(), evaluations / 200.0);
+  EXPECT_DOUBLE_EQ(j["evaluations_per_new_minimum"].get<double>(),
+                   evaluations / j["new_minima"].get<double>());
 
   // Long enough (> 0.2 s) that a terminal would get progress lines; stdout and stderr are a
   // pipe here, so only the summary lines may appear: two, and the completeness estimate.

@@ -101,6 +101,16 @@ void run_bh(const BhArgs& a) {
                         {"saddles", s.saddles},
                         {"seconds", s.seconds},
                         {"completeness", completeness_json(r.completeness)}};
+    // Loss evaluations of this run's quenches (since it started or resumed), in all and per
+    // quench and per new minimum (null where there is nothing to divide by).
+    const auto per = [&](std::int64_t n) {
+      return n > 0 ? nlohmann::json(static_cast<double>(s.evaluations_this_run) /
+                                    static_cast<double>(n))
+                   : nlohmann::json(nullptr);
+    };
+    j["function_evaluations"] = s.evaluations_this_run;
+    j["evaluations_per_quench"] = per(s.quenches_this_run);
+    j["evaluations_per_new_minimum"] = per(static_cast<std::int64_t>(land.minima.size() - had));
     std::cout << j.dump(2) << "\n";
   } else {
     std::printf("%s: %zu minima (%zu new) after %lld steps in %.2f s; stopped: %s\n", a.db.c_str(),

@@ -19,6 +19,8 @@ struct Quench {
     return result.converged() && result.grad_rms <= rms_tolerance &&
            classification.kind == PointKind::Minimum;
   }
+  /// Loss evaluations of the quench: minimize()'s, plus the Hessian of the classification.
+  int evaluations() const { return result.function_evaluations + (result.converged() ? 1 : 0); }
 };
 
 /// minimize() from x0 with `minimizer`; when it converges, classify() the end point with

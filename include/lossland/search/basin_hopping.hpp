@@ -89,7 +89,10 @@ struct BasinHoppingStats {
   std::int64_t failed_quenches = 0;  ///< minimiser did not converge (a status, not a crash)
   std::int64_t non_morse = 0;        ///< converged points with an eigenvalue in [-cutoff, cutoff]
   std::int64_t saddles = 0;          ///< converged points of index >= 1 (escapes exhausted)
-  double lowest_energy = 0.0;        ///< lowest minimum in the landscape
+  /// Quenches of this run since it started or resumed, and their loss evaluations
+  /// (Quench::evaluations()); neither is part of the saved run state.
+  std::int64_t quenches_this_run = 0, evaluations_this_run = 0;
+  double lowest_energy = 0.0;  ///< lowest minimum in the landscape
   double seconds = 0.0;
 };
 
